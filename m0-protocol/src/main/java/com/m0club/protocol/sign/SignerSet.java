@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * An m-of-n signer set: id (u32), n distinct Ed25519 keys in canonical order, threshold m, status and activation
- * time. There is no default threshold: the builder refuses to build without one. Outside development,
- * {@code 2 <= m <= n}; a single-signer quorum must be asked for explicitly with {@link Builder#allowSingleSigner()}.
+ * time. There is no default threshold: the builder refuses to build without one. {@code 2 <= m <= n} always holds,
+ * except for a one-key set ({@code 1-of-1}), which only the dev profile may ask for with
+ * {@link Builder#allowSingleSigner()}. The rule sits in the constructor, so no path around the builder can make a
+ * 1-of-n quorum.
  */
 public record SignerSet(long id, int threshold, List<SignerKey> keys, SignerSetStatus status, long activationMs) {
     /** A u8 count on the ledger, and far more than any deployment needs. */
@@ -43,6 +45,10 @@ public record SignerSet(long id, int threshold, List<SignerKey> keys, SignerSetS
         if (threshold < 1 || threshold > keys.size()) {
             throw new ProtocolException(ErrorCode.INVALID_CONFIG, "signer_set.threshold",
                     "must satisfy 1 <= m <= n (n=" + keys.size() + "), got " + threshold);
+        }
+        if (threshold < 2 && keys.size() > 1) {
+            throw new ProtocolException(ErrorCode.INVALID_CONFIG, "signer_set.threshold",
+                    "must be >= 2 for a set of " + keys.size() + " keys (m = 1 is only for a single-key dev set)");
         }
     }
 

@@ -11,8 +11,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * An Ed25519 private key. It signs 32-byte protocol digests and nothing else. Its {@link #toString} never shows key
  * material, so a key that reaches a log line by accident leaks nothing.
  *
- * <p>BouncyCastle's pure-Java Ed25519 is used rather than the JDK provider: on this project's machines it is about
- * 20 times faster (see docs/benchmarks.md), and signature verification dominates the ledger's and the agents' work.
+ * <p>BouncyCastle's pure-Java Ed25519 is used rather than the JDK provider: on this project's machines it signs about
+ * 19 times and verifies about 7.6 times faster (docs/benchmarks.md, same-process JMH run). Agents sign and the
+ * ledger, the bundler and every verifier check signatures on each bundle, so both paths matter.
  */
 public final class SigningKey {
     public static final int SEED_LENGTH = 32;

@@ -38,8 +38,7 @@ public record EpochSchedule(long epochWindowMs, long publishCadenceMs) {
     /** The epoch containing {@code timeMs}. */
     public Epoch epochAt(long timeMs) {
         requireTime(timeMs);
-        long id = timeMs / epochWindowMs;
-        return new Epoch(id, id * epochWindowMs, id * epochWindowMs + epochWindowMs);
+        return epoch(timeMs / epochWindowMs);
     }
 
     /** The epoch with the given id. */
@@ -66,8 +65,9 @@ public record EpochSchedule(long epochWindowMs, long publishCadenceMs) {
 
     /** True when an item claiming {@code (epochId, tick, start, end)} lies on this grid. */
     public boolean isConsistent(long epochId, long tick, long windowStartMs, long windowEndMs) {
-        return epochId >= 0 && windowStartMs == epochId * epochWindowMs
-                && windowEndMs == windowStartMs + epochWindowMs && tick >= 0 && tick < ticksPerEpoch();
+        return epochId >= 0 && windowStartMs >= 0 && windowStartMs % epochWindowMs == 0
+                && windowStartMs / epochWindowMs == epochId && windowEndMs - windowStartMs == epochWindowMs
+                && tick >= 0 && tick < ticksPerEpoch();
     }
 
     private static void requireTime(long timeMs) {

@@ -90,8 +90,13 @@ class QuorumVerifierTest {
         assertThatThrownBy(() -> SignerSet.builder().id(1).threshold(1).keys(keys).build())
                 .isInstanceOfSatisfying(ProtocolException.class,
                         e -> assertThat(e.getMessage()).contains(">= 2 outside the dev profile"));
-        assertThat(SignerSet.builder().id(1).threshold(1).keys(keys).allowSingleSigner().build().threshold())
+        assertThat(SignerSet.builder().id(1).threshold(1).key(keys.get(0)).allowSingleSigner().build().threshold())
                 .isEqualTo(1);
+        assertThatThrownBy(() -> SignerSet.builder().id(1).threshold(1).keys(keys).allowSingleSigner().build())
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.getMessage()).contains("only for a single-key dev set"));
+        assertThatThrownBy(() -> new SignerSet(1, 1, keys.stream().sorted().toList(), SignerSetStatus.ACTIVE, 0))
+                .isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> SignerSet.builder().id(1).threshold(4).keys(keys).build())
                 .isInstanceOf(ProtocolException.class);
         List<SignerKey> dup = new ArrayList<>(keys);

@@ -55,6 +55,16 @@ class EpochScheduleProperties {
     }
 
     @Test
+    void epochsWhoseEndWouldOverflowAreRejectedNotWrapped() {
+        EpochSchedule s = new EpochSchedule(3_600_000, 5_000);
+        assertThatThrownBy(() -> s.epochAt(Long.MAX_VALUE))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(
+                        ErrorCode.OUT_OF_RANGE));
+        // epochId * W overflows to a small start; the check must not be fooled by the wrap-around
+        assertThat(s.isConsistent(5_124_095_576_031L, 0, 2_048_384L, 5_648_384L)).isFalse();
+    }
+
+    @Test
     void negativeTimeIsRejected() {
         assertThatThrownBy(() -> new EpochSchedule(1000, 100).epochAt(-1))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.field()).isEqualTo("time_ms"));
