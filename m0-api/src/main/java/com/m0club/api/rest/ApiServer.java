@@ -1,0 +1,210 @@
+package com.m0club.api.rest;
+
+import com.m0club.api.dashboard.DashboardPage;
+import com.m0club.api.realtime.RealtimeHub;
+import com.m0club.publish.view.OracleReadModel;
+import com.m0club.publish.view.PublishedFeed;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The public listener of the API roles: REST v1, the realtime WebSocket and the dashboard, on one Helidon SE
+ * WebServer. It only reads: everything it serves comes from an {@link OracleReadModel} and a {@link PublishedFeed}.
+ *
+ * <pre>
+ *   GET /                        dashboard (HTML)
+ *   GET /openapi.yaml            OpenAPI 3 description
+ *   GET /v1/markets              every market with its compact latest value
+ *   GET /v1/markets/{id}         one market
+ *   GET /v1/markets/{id}/latest  the latest value with its proof (ETag)
+ *   GET /v1/markets/{id}/epochs/{epochId}
+ *                                the canonical value of one epoch, same shape and proof (ETag)
+ *   GET /v1/bundles/{hash}       a bundle's bytes and publish history
+ *   GET /v1/signer-sets/{id}     a signer set's keys and threshold
+ *   WS  /v1/stream               newly revealed and finalized values
+ * </pre>
+ *
+ * <p>Lifecycle: construct, {@link #start()}, {@link #close()}. The server owns its WebServer and its
+ * {@link RealtimeHub}; it does not own the read model, the feed or the registry.
+ */
+public final class ApiServer implements AutoCloseable {
+    private final WebServer server;
+    private final RealtimeHub realtime;
+    private final String host;
+    private boolean started;
+    private boolean closed;
+
+    /** A server on {@code port} (0 picks a free one) of every interface, with the default client buffer. */
+    public ApiServer(int port, OracleReadModel model, PublishedFeed feed, PrometheusRegistry registry,
+            InstantSource clock) {
+        this(builder().port(port).readModel(model).feed(feed).registry(registry).clock(clock));
+    }
+
+    private ApiServer(Builder b) {
+        OracleReadModel model = require(b.model, "read model");
+        PublishedFeed feed = require(b.feed, "published feed");
+        PrometheusRegistry registry = require(b.registry, "Prometheus registry");
+        InstantSource clock = require(b.clock, "clock");
+        if (b.port < 0 || b.port > 65_535) {
+            throw new IllegalArgumentException("port: must be 0..65535 (0 picks a free port), got " + b.port);
+        }
+        this.host = b.host;
+        this.realtime = new RealtimeHub(feed, model, registry, b.clientBuffer);
+        RequestMetrics metrics = new RequestMetrics(registry, clock);
+        MarketResource markets = new MarketResource(model);
+        BundleResource bundles = new BundleResource(model);
+        SignerSetResource signerSets = new SignerSetResource(model);
+        OpenApiDocument openApi = new OpenApiDocument();
+        DashboardPage dashboard = new DashboardPage();
+
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .get("/", metrics.metered("/", dashboard))
+                .get("/openapi.yaml", metrics.metered("/openapi.yaml", openApi::serve))
+                .get("/v1/markets", metrics.metered("/v1/markets", markets::list))
+                .get("/v1/markets/{id}", metrics.metered("/v1/markets/{id}", markets::one))
+                .get("/v1/markets/{id}/latest", metrics.metered("/v1/markets/{id}/latest", markets::latest))
+                .get("/v1/markets/{id}/epochs/{epochId}",
+                        metrics.metered("/v1/markets/{id}/epochs/{epochId}", markets::epoch))
+                .get("/v1/bundles/{hash}", metrics.metered("/v1/bundles/{hash}", bundles::one))
+                .get("/v1/signer-sets/{id}", metrics.metered("/v1/signer-sets/{id}", signerSets::one))
+                .get("/v1/stream", metrics.metered("/v1/stream", (req, res) -> Responses.error(res,
+                        new ApiError(Status.UPGRADE_REQUIRED_426.code(), "UPGRADE_REQUIRED",
+                                "/v1/stream is a WebSocket endpoint: connect with Upgrade: websocket",
+                                Optional.empty()))))
+                .any(metrics.metered("unmatched", (req, res) -> {
+                    throw new ApiException(ApiError.notFound("no route for " + req.prologue().method().text() + " "
+                            + req.path().path() + "; see /openapi.yaml"));
+                }));
+
+        this.server = WebServer.builder()
+                .host(b.host)
+                .port(b.port)
+                .shutdownHook(false)
+                .shutdownGracePeriod(b.shutdownGrace)
+                .routing(routing)
+                .addRouting(WsRouting.builder().endpoint("/v1/stream", realtime::newListener))
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Subscribes the realtime hub to the feed, then binds the port. */
+    public synchronized ApiServer start() {
+        if (closed) {
+            throw new IllegalStateException("the API server is closed");
+        }
+        if (!started) {
+            realtime.start();
+            server.start();
+            started = true;
+        }
+        return this;
+    }
+
+    /** The bound port (the real one when 0 was asked for). */
+    public int port() {
+        if (!server.isRunning()) {
+            throw new IllegalStateException("the API server is not running");
+        }
+        return server.port();
+    }
+
+    /** {@code http://host:port} for clients on this machine (the loopback address when bound to every interface). */
+    public URI baseUri() {
+        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
+    }
+
+    public RealtimeHub realtime() {
+        return realtime;
+    }
+
+    /** Closes the WebSocket clients, then stops the listener. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        realtime.close();
+        if (started) {
+            server.stop();
+        }
+    }
+
+    private static <T> T require(T value, String what) {
+        return Objects.requireNonNull(value, () -> "the API server needs a " + what);
+    }
+
+    /** Options of the API server; the read model, feed, registry and clock are required. */
+    public static final class Builder {
+        private int port = 8080;
+        private String host = "0.0.0.0";
+        private OracleReadModel model;
+        private PublishedFeed feed;
+        private PrometheusRegistry registry;
+        private InstantSource clock;
+        private int clientBuffer = RealtimeHub.DEFAULT_CLIENT_BUFFER;
+        private Duration shutdownGrace = Duration.ofSeconds(5);
+
+        private Builder() {}
+
+        /** TCP port; 0 picks a free one (tests). Default 8080. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Interface to bind; default every interface (0.0.0.0). Tests bind 127.0.0.1. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder readModel(OracleReadModel model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder feed(PublishedFeed feed) {
+            this.feed = feed;
+            return this;
+        }
+
+        public Builder registry(PrometheusRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public Builder clock(InstantSource clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Messages buffered per WebSocket client before the oldest are dropped. Default 256. */
+        public Builder clientBuffer(int messages) {
+            this.clientBuffer = messages;
+            return this;
+        }
+
+        /** How long {@link #close()} lets in-flight requests finish. Default 5 s. */
+        public Builder shutdownGrace(Duration grace) {
+            this.shutdownGrace = Objects.requireNonNull(grace, "shutdownGrace");
+            return this;
+        }
+
+        public ApiServer build() {
+            return new ApiServer(this);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package com.m0club.app;
+
+import com.m0club.api.verify.OfflineVerifier;
+import com.m0club.api.verify.VerificationReport;
+import com.m0club.app.cli.Args;
+import com.m0club.app.node.NodeOptions;
+import com.m0club.app.node.OracleNode;
+import com.m0club.protocol.ProtocolException;
+import com.m0club.protocol.id.MarketId;
+import com.m0club.protocol.registry.Market;
+import com.m0club.protocol.registry.MarketStatus;
+import com.m0club.runtime.BuildInfo;
+import com.m0club.runtime.config.Config;
+import com.m0club.runtime.config.ConfigException;
+import com.m0club.runtime.config.M0Keys;
+import com.m0club.runtime.config.Profile;
+import com.m0club.runtime.log.Logging;
+import com.m0club.runtime.metrics.Metrics;
+import com.m0club.signer.keystore.KeyStoreFile;
+import com.m0club.store.postgres.Database;
+import com.m0club.store.postgres.EmbeddedPostgres;
+import com.m0club.store.registry.MarketRegistryStore;
+import com.m0club.store.registry.MarketsFile;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code m0} program: every role and every operator command. Plain dispatch on the first word; each command
+ * reads its own options and refuses unknown ones. Exit codes: 0 success, 1 the command ran and failed (for example
+ * a verification failure), 2 bad usage or configuration.
+ */
+public final class Main {
+    private static final String USAGE = """
+            m0 - the M0Club predictive oracle
+
+            Usage: m0 <command> [options]
+
+              dev                          run every role in one JVM on embedded defaults (PostgreSQL, signer
+                                           agents, local ledger, simulator) with the dashboard on localhost
+              run [--roles a,b]            run the given roles (or M0_ROLES) against configured services
+              migrate up                   apply database migrations (M0_POSTGRES_URL, or the embedded dev database)
+              registry seed --config FILE [--profile dev]
+                                           load markets from a TOML file into the registry
+              market pause|resume ID       pause or resume a market in the registry
+              signer keygen --out FILE     generate a signer agent key file (prints the public key)
+              verify --url URL --market ID check a served value offline: merkle path, bundle hash, signatures
+              version                      print version, git SHA and build time
+
+            Configuration: environment variables (M0_ENV, M0_POSTGRES_URL, M0_SIGNER_ENDPOINT, ...) over a TOML file
+            (M0_CONFIG_FILE) over built-in defaults. See docs/operations.md.
+            """;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        int code = run(List.of(argv), System.getenv(), System.out, System.err);
+        System.exit(code);
+    }
+
+    /** Runs one command; returns the exit code (tests call this directly). */
+    public static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help")
+                || argv.get(0).equals("help-commands")) {
+            out.print(USAGE);
+            return argv.isEmpty() ? 2 : 0;
+        }
+        String command = argv.get(0);
+        List<String> rest = argv.subList(1, argv.size());
+        try {
+            return switch (command) {
+                case "dev" -> dev(rest, env);
+                case "run" -> runRoles(rest, env);
+                case "migrate" -> migrate(rest, env, out);
+                case "registry" -> registry(rest, env, out);
+                case "market" -> market(rest, env, out);
+                case "signer" -> signer(rest, out);
+                case "verify" -> verify(rest, out);
+                case "version" -> {
+                    BuildInfo b = BuildInfo.load();
+                    out.println("m0 " + b.version() + " (git " + b.gitSha() + ", built " + b.buildTime() + ")");
+                    yield 0;
+                }
+                default -> throw new Args.UsageException("unknown command '" + command + "' (m0 help lists them)");
+            };
+        } catch (Args.UsageException e) {
+            err.println("m0: " + e.getMessage());
+            return 2;
+        } catch (ConfigException e) {
+            err.println("m0: invalid configuration:");
+            e.problems().forEach(p -> err.println("  - " + p));
+            return 2;
+        } catch (ProtocolException e) {
+            err.println("m0: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("m0 " + command + " failed: " + e.getMessage());
+            LoggerFactory.getLogger(Main.class).debug("failure", e);
+            return 1;
+        }
+    }
+
+    // ------------------------------------------------------------------ dev / run
+
+    private static int dev(List<String> argv, Map<String, String> env) throws InterruptedException {
+        Args args = Args.parse("dev", argv, Set.of());
+        Optional<String> dataDir = args.option("data-dir");
+        Optional<String> apiPort = args.option("api-port");
+        args.rejectUnknown();
+        Map<String, String> devEnv = new HashMap<>(env);
+        devEnv.putIfAbsent("M0_ENV", "dev");
+        dataDir.ifPresent(d -> devEnv.put("M0_DATA_DIR", d));
+        apiPort.ifPresent(p -> devEnv.put("M0_API_PORT", p));
+        Config config = loadConfig(devEnv);
+        if (config.get(M0Keys.ENV) != Profile.DEV) {
+            throw new Args.UsageException("dev: M0_ENV is " + config.get(M0Keys.ENV)
+                    + "; m0 dev runs the dev profile only (use m0 run for staging and prod)");
+        }
+        return serve(NodeOptions.fromConfig(config));
+    }
+
+    private static int runRoles(List<String> argv, Map<String, String> env) throws InterruptedException {
+        Args args = Args.parse("run", argv, Set.of());
+        Optional<String> roles = args.option("roles");
+        args.rejectUnknown();
+        Map<String, String> runEnv = new HashMap<>(env);
+        roles.ifPresent(r -> runEnv.put("M0_ROLES", r));
+        return serve(NodeOptions.fromConfig(loadConfig(runEnv)));
+    }
+
+    private static int serve(NodeOptions options) throws InterruptedException {
+        Logger log = LoggerFactory.getLogger("m0");
+        OracleNode node = OracleNode.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("m0 stopping");
+            node.close();
+            stopped.countDown();
+        }, "m0-shutdown"));
+        if (node.apiPort() > 0) {
+            log.info("dashboard: http://127.0.0.1:{}/   API: http://127.0.0.1:{}/v1/markets", node.apiPort(),
+                    node.apiPort());
+        }
+        stopped.await();
+        return 0;
+    }
+
+    /** Loads and validates configuration, configures logging, and writes the first log line. */
+    static Config loadConfig(Map<String, String> env) {
+        Config config = M0Keys.load(env, M0Keys.configFile(env));
+        Logging.configure(config.get(M0Keys.LOG_FORMAT), config.get(M0Keys.LOG_LEVEL));
+        // Helidon logs through java.util.logging: route it into the same (JSON, redacted) log stream
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        Logger log = LoggerFactory.getLogger("m0");
+        BuildInfo build = BuildInfo.load();
+        log.info("m0 {} git_sha={} config_hash={} env={} roles={}", build.version(), build.gitSha(), config.hash(),
+                config.get(M0Keys.ENV).name().toLowerCase(java.util.Locale.ROOT), config.get(M0Keys.ROLES));
+        config.warnings().forEach(w -> log.warn("config: {}", w));
+        return config;
+    }
+
+    // ------------------------------------------------------------------ operator commands
+
+    private static int migrate(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("migrate", argv, Set.of());
+        String sub = args.positional(0, "subcommand (migrate up)");
+        args.rejectUnknown();
+        if (!sub.equals("up")) {
+            throw new Args.UsageException("migrate: unknown subcommand '" + sub + "' (only: up)");
+        }
+        try (DatabaseHandle db = openDatabase(loadConfig(env))) {
+            var m = db.database().migrate();
+            out.println("migrations applied: " + m.applied() + "; schema version " + m.schemaVersion().orElse("-"));
+        }
+        return 0;
+    }
+
+    private static int registry(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("registry", argv, Set.of());
+        String sub = args.positional(0, "subcommand (registry seed)");
+        String file = args.required("config", "a markets TOML file, e.g. config/markets.toml");
+        Optional<String> profile = args.option("profile");
+        args.option("cluster"); // accepted for the seed runbook's wording; the target is the configured database
+        args.rejectUnknown();
+        if (!sub.equals("seed")) {
+            throw new Args.UsageException("registry: unknown subcommand '" + sub + "' (only: seed)");
+        }
+        Config config = loadConfig(env);
+        List<Market> markets = MarketsFile.read(Path.of(file));
+        if (profile.map("dev"::equals).orElse(config.get(M0Keys.ENV) == Profile.DEV)) {
+            markets = MarketsFile.Overrides.of(config.find(M0Keys.DEV_EPOCH_WINDOW_MS).orElse(60_000L),
+                    config.find(M0Keys.DEV_FINALIZATION_DELAY_MS).orElse(10_000L)).apply(markets);
+        }
+        try (DatabaseHandle db = openDatabase(config)) {
+            db.database().migrate();
+            var store = new MarketRegistryStore(db.database(), InstantSource.system());
+            for (Market m : markets) {
+                var r = store.upsert(m);
+                out.println(m.id() + ": " + r.change());
+            }
+        }
+        return 0;
+    }
+
+    private static int market(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("market", argv, Set.of());
+        String action = args.positional(0, "action (pause|resume)");
+        MarketId id = MarketId.of(args.positional(1, "market id"));
+        Optional<String> reason = args.option("reason");
+        args.rejectUnknown();
+        MarketStatus target = switch (action) {
+            case "pause" -> MarketStatus.PAUSED;
+            case "resume" -> MarketStatus.ACTIVE;
+            default -> throw new Args.UsageException("market: unknown action '" + action + "' (pause|resume)");
+        };
+        try (DatabaseHandle db = openDatabase(loadConfig(env))) {
+            var store = new MarketRegistryStore(db.database(), InstantSource.system());
+            Market m = store.setStatus(id, target, reason.orElse("operator: m0 market " + action));
+            out.println(m.id() + " is " + m.status());
+        }
+        return 0;
+    }
+
+    private static int signer(List<String> argv, PrintStream out) {
+        Args args = Args.parse("signer", argv, Set.of());
+        String sub = args.positional(0, "subcommand (signer keygen)");
+        String file = args.required("out", "where to write the key file");
+        args.rejectUnknown();
+        if (!sub.equals("keygen")) {
+            throw new Args.UsageException("signer: unknown subcommand '" + sub + "' (only: keygen)");
+        }
+        out.println(KeyStoreFile.generate(Path.of(file)));
+        return 0;
+    }
+
+    private static int verify(List<String> argv, PrintStream out) {
+        Args args = Args.parse("verify", argv, Set.of());
+        String url = args.required("url", "the M0Club API base URL, e.g. http://127.0.0.1:8080");
+        MarketId market = MarketId.of(args.required("market", "a market id"));
+        args.rejectUnknown();
+        VerificationReport report = new OfflineVerifier(HttpClient.newHttpClient(), Duration.ofSeconds(10))
+                .verify(URI.create(url), market);
+        out.print(report.render());
+        return report.verified() ? 0 : 1;
+    }
+
+    /** The configured database, or the dev profile's embedded one, opened for one command. */
+    private record DatabaseHandle(Database database, Optional<EmbeddedPostgres> embedded) implements AutoCloseable {
+        @Override
+        public void close() {
+            database.close();
+            embedded.ifPresent(EmbeddedPostgres::close);
+        }
+    }
+
+    private static DatabaseHandle openDatabase(Config config) {
+        var registry = Metrics.newRegistry(BuildInfo.load(), M0Keys.summary(config));
+        NodeOptions o = NodeOptions.fromConfig(config);
+        if (o.postgresUrl().isPresent()) {
+            return new DatabaseHandle(Database.connect(o.postgresUrl().get(), registry), Optional.empty());
+        }
+        if (!o.dev()) {
+            throw new Args.UsageException("M0_POSTGRES_URL is required outside the dev profile");
+        }
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(o.dataDir()).port(o.embeddedPostgresPort()).build()
+                .start();
+        try {
+            return new DatabaseHandle(Database.connect(pg.jdbcUrl(), registry), Optional.of(pg));
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+}

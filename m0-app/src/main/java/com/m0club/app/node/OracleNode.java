@@ -1,0 +1,375 @@
+package com.m0club.app.node;
+
+import com.m0club.api.rest.ApiServer;
+import com.m0club.app.roles.BundlerRole;
+import com.m0club.app.roles.EngineRoles;
+import com.m0club.app.roles.Periodic;
+import com.m0club.app.roles.SubmitterRole;
+import com.m0club.chain.Ledger;
+import com.m0club.chain.local.LocalLedger;
+import com.m0club.engine.aggregate.Aggregator;
+import com.m0club.engine.aggregate.AggregatorConfig;
+import com.m0club.engine.aggregate.AggregatorMetrics;
+import com.m0club.engine.aggregate.FeatureVector;
+import com.m0club.engine.ingest.IngestConfig;
+import com.m0club.engine.ingest.IngestMetrics;
+import com.m0club.engine.ingest.Ingestor;
+import com.m0club.engine.ingest.NormalizedEvent;
+import com.m0club.engine.market.MarketLookup;
+import com.m0club.engine.quant.ModelOutput;
+import com.m0club.engine.quant.QuantConfig;
+import com.m0club.engine.quant.QuantMetrics;
+import com.m0club.engine.quant.QuantModel;
+import com.m0club.engine.quant.SourceWeights;
+import com.m0club.engine.source.SourceQuote;
+import com.m0club.engine.source.sim.Simulator;
+import com.m0club.protocol.bundle.SignedBundle;
+import com.m0club.protocol.registry.Market;
+import com.m0club.protocol.registry.MarketStatus;
+import com.m0club.protocol.sign.SignerKey;
+import com.m0club.protocol.sign.SignerSet;
+import com.m0club.protocol.sign.SignerSetStatus;
+import com.m0club.protocol.sign.SigningKey;
+import com.m0club.publish.read.PostgresReadModel;
+import com.m0club.publish.read.PublishedHub;
+import com.m0club.publish.reconcile.LedgerViewStore;
+import com.m0club.publish.reconcile.Reconciler;
+import com.m0club.publish.store.MarketProblemStore;
+import com.m0club.publish.store.PublishStore;
+import com.m0club.publish.submit.Submitter;
+import com.m0club.publish.submit.SubmitterSettings;
+import com.m0club.publish.view.ServedValue;
+import com.m0club.runtime.BuildInfo;
+import com.m0club.runtime.admin.AdminServer;
+import com.m0club.runtime.admin.CheckResult;
+import com.m0club.runtime.admin.ReadinessCheck;
+import com.m0club.runtime.config.M0Keys;
+import com.m0club.runtime.config.Role;
+import com.m0club.runtime.metrics.Metrics;
+import com.m0club.signer.agent.SignerAgent;
+import com.m0club.signer.agent.SignerAgentMetrics;
+import com.m0club.signer.agent.SignerAgentServer;
+import com.m0club.signer.client.ThresholdSigner;
+import com.m0club.signer.keystore.KeyStoreFile;
+import com.m0club.store.eventlog.EventLog;
+import com.m0club.store.eventlog.InProcessEventLog;
+import com.m0club.store.eventlog.SubscribeFrom;
+import com.m0club.store.eventlog.Topic;
+import com.m0club.store.eventlog.Topics;
+import com.m0club.store.postgres.Database;
+import com.m0club.store.postgres.EmbeddedPostgres;
+import com.m0club.store.registry.MarketRegistryStore;
+import com.m0club.store.registry.MarketsFile;
+import com.m0club.store.registry.SignerSetStore;
+import com.m0club.store.sequence.SequenceAllocator;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One M0Club process: the roles {@link NodeOptions#roles()} names, wired by constructors in this one place and
+ * started in dependency order (database, registry, signer set, ledger, event log, roles, API, admin). Everything
+ * started is closed in reverse order by {@link #close()}; a failed start closes what had started and rethrows.
+ *
+ * <p>In the dev profile the embedded defaults stand in for the production services, all real: an embedded
+ * PostgreSQL under {@code <data_dir>/postgres}, n signer agents with keys under {@code <data_dir>/keys} reached over
+ * loopback HTTP, the local ledger under {@code <data_dir>/ledger}, the in-process event log and the simulator source.
+ */
+public final class OracleNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OracleNode.class);
+
+    static final Topic<NormalizedEvent> EVENTS = Topic.of(Topics.EVENTS, NormalizedEvent.class, 1);
+    static final Topic<FeatureVector> FEATURES = Topic.of(Topics.FEATURES, FeatureVector.class, 1);
+    static final Topic<ModelOutput> OUTPUTS = Topic.of(Topics.OUTPUTS, ModelOutput.class, 1);
+    static final Topic<SignedBundle> BUNDLES = Topic.of(Topics.BUNDLES, SignedBundle.class, 1);
+    static final Topic<ServedValue> PUBLISHED = Topic.of(Topics.PUBLISHED, ServedValue.class, 1);
+
+    private final NodeOptions options;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final PrometheusRegistry registry;
+    private final List<ReadinessCheck> checks = new ArrayList<>();
+    private Database database;
+    private Ledger ledger;
+    private ApiServer api;
+    private AdminServer admin;
+    private RegistryView registryView;
+    private SignerSet signerSet;
+    private Optional<Consumer<SourceQuote>> quoteTap = Optional.empty();
+
+    private OracleNode(NodeOptions options) {
+        this.options = options;
+        this.registry = Metrics.newRegistry(BuildInfo.load(), M0Keys.summary(options.config()));
+    }
+
+    /** Starts a node; on failure everything already started is closed and the cause rethrown. */
+    public static OracleNode start(NodeOptions options) {
+        return start(options, Optional.empty());
+    }
+
+    /** Starts a node whose ingestor also hands every simulated quote to {@code quoteTap} (measurements, tests). */
+    public static OracleNode start(NodeOptions options, Optional<Consumer<SourceQuote>> quoteTap) {
+        OracleNode node = new OracleNode(options);
+        node.quoteTap = quoteTap;
+        try {
+            node.startAll();
+            return node;
+        } catch (Exception e) {
+            node.close();
+            throw e instanceof RuntimeException re ? re : new IllegalStateException("m0 failed to start: " + e, e);
+        }
+    }
+
+    private void startAll() throws Exception {
+        long t0 = System.nanoTime();
+        Counter taskErrors = Periodic.errorCounter(registry);
+
+        database = openDatabase();
+        var clock = options.clock();
+        var markets = new MarketRegistryStore(database, clock);
+        var signerSets = new SignerSetStore(database, clock);
+        if (options.dev()) {
+            seedDevRegistry(markets);
+        }
+        registryView = new RegistryView(markets);
+
+        List<URI> signerEndpoints = options.signerEndpoints();
+        if (options.dev()) {
+            signerEndpoints = startDevSigners(signerSets);
+        } else {
+            signerSet = signerSets.get(options.signerSetId()).orElseThrow(() -> new IllegalStateException(
+                    "signer_set_id " + options.signerSetId() + " is not registered; run m0 signer-set register first"));
+        }
+
+        ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry).open();
+        own(ledger);
+        ledger.registerSignerSet(signerSet);
+        for (Market m : registryView.list()) {
+            ledger.registerMarket(m);
+        }
+        checks.add(ReadinessCheck.of("ledger", () -> CheckResult.ok("slot " + ledger.currentSlot())));
+        start(new Periodic("registry-refresh", Duration.ofSeconds(1), this::refreshRegistry, taskErrors));
+
+        EventLog log = new InProcessEventLog(8, 4096, Duration.ofSeconds(2), registry, clock);
+        own(log);
+
+        var jdbc = database.jdbc();
+        var publishStore = new PublishStore(jdbc);
+        var problems = new MarketProblemStore(jdbc);
+        // the reconciler announces served values on m0.published; the realtime role reads them back from the log
+        var reconciled = new PublishedHub(registry, "reconciler");
+        var served = new PublishedHub(registry, "realtime");
+        var readModel = new PostgresReadModel(jdbc, publishStore, registryView::list, signerSets::get);
+
+        List<Market> simulated = registryView.list().stream()
+                .filter(m -> m.status() == MarketStatus.ACTIVE || m.status() == MarketStatus.PAUSED).toList();
+        MarketLookup lookup = MarketLookup.of(simulated);
+
+        if (options.runs(Role.INGESTOR)) {
+            Simulator sim = Simulator.builder().seed(options.simulatorSeed()).markets(simulated)
+                    .startMs(clock.millis()).adversarialPerMarket(1).build();
+            Ingestor ingestor = new Ingestor(lookup, IngestConfig.DEFAULTS, clock, new IngestMetrics(registry));
+            start(new EngineRoles.IngestRole(sim, ingestor, log, EVENTS, clock, options.engineTick(), taskErrors,
+                    quoteTap));
+        }
+        if (options.runs(Role.AGGREGATOR)) {
+            Aggregator aggregator = new Aggregator(lookup, AggregatorConfig.DEFAULTS,
+                    new AggregatorMetrics(registry));
+            start(new EngineRoles.AggregateRole(aggregator, simulated.stream().map(Market::id).toList(), log, EVENTS,
+                    FEATURES, clock, options.engineTick(), taskErrors));
+        }
+        if (options.runs(Role.QUANT)) {
+            QuantModel quant = new QuantModel(QuantConfig.DEFAULTS, SourceWeights.EQUAL, clock,
+                    new QuantMetrics(registry));
+            start(new EngineRoles.QuantRole(quant, log, FEATURES, OUTPUTS));
+        }
+        if (options.runs(Role.BUNDLER)) {
+            ThresholdSigner signer = ThresholdSigner.builder().signerSet(signerSet).endpoints(signerEndpoints)
+                    .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(10)).registry(registry)
+                    .build();
+            own(signer::close);
+            checks.add(ReadinessCheck.of("signer-quorum", () -> {
+                var r = signer.readiness();
+                return r.ready() ? CheckResult.ok(r.describe()) : CheckResult.down(r.describe());
+            }));
+            start(new BundlerRole(log, OUTPUTS, BUNDLES, new SequenceAllocator(database, clock), publishStore,
+                    problems, signer, signerSet.id(), options.roundLength(), clock, registry, taskErrors,
+                    registryView::isActive));
+        }
+        if (options.runs(Role.SUBMITTER)) {
+            Submitter submitter = new Submitter(ledger, publishStore, clock, new SecureRandom(),
+                    SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), registry);
+            start(new SubmitterRole(submitter, log, BUNDLES));
+            start(new Periodic("finalize-crank", Duration.ofMillis(500), submitter::finalizeDue, taskErrors));
+        }
+        if (options.runs(Role.RECONCILER)) {
+            Reconciler reconciler = new Reconciler(ledger, publishStore, new LedgerViewStore(jdbc), readModel,
+                    reconciled, clock, registry);
+            own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
+            start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, taskErrors));
+        }
+        if (options.runsAny(Role.API_GATEWAY, Role.REALTIME)) {
+            own(log.subscribe(PUBLISHED, "realtime", SubscribeFrom.LATEST, r -> served.publish(r.value())));
+            api = ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
+                    .readModel(readModel).feed(served).registry(registry).clock(clock).build().start();
+            own(api::close);
+        }
+        admin = AdminServer.builder().host(options.dev() ? "127.0.0.1" : "0.0.0.0").port(options.adminPort())
+                .buildInfo(BuildInfo.load()).config(M0Keys.summary(options.config())).registry(registry)
+                .checks(List.copyOf(checks)).build();
+        admin.start();
+        own(admin);
+        LOG.info("m0 started in {} ms: roles={} api={} admin={} data_dir={}", (System.nanoTime() - t0) / 1_000_000,
+                options.roles(), api == null ? "-" : "http://127.0.0.1:" + api.port() + "/",
+                "http://127.0.0.1:" + admin.port() + "/", options.dataDir());
+    }
+
+    private Database openDatabase() {
+        String url;
+        if (options.postgresUrl().isPresent()) {
+            url = options.postgresUrl().get();
+        } else if (options.dev()) {
+            var builder = EmbeddedPostgres.builder().dataDir(options.dataDir()).port(options.embeddedPostgresPort());
+            options.postgresBinaries().ifPresent(builder::binariesDir);
+            EmbeddedPostgres pg = builder.build().start();
+            own(pg);
+            pg.startupReport().ifPresent(r -> LOG.info("embedded PostgreSQL {} ready in {} ms (unpacked={}, initdb={})",
+                    r.version(), r.total().toMillis(), r.unpackedBinaries(), r.initializedDataDir()));
+            url = pg.jdbcUrl();
+        } else {
+            throw new IllegalStateException("postgres_url (M0_POSTGRES_URL) is required outside the dev profile");
+        }
+        Database db = Database.connect(url, registry);
+        own(db);
+        var migration = db.migrate();
+        LOG.info("database ready: {} ({} migrations applied, schema version {})", db.describe(), migration.applied(),
+                migration.schemaVersion().orElse("-"));
+        checks.add(ReadinessCheck.of("postgres", () -> db.ping() ? CheckResult.ok() : CheckResult.down("ping failed")));
+        return db;
+    }
+
+    /**
+     * Reloads the registry snapshot and carries status changes (an operator's pause or resume) to the ledger, which
+     * enforces them. On Solana the same change is an admin transaction; here it is a call.
+     */
+    private void refreshRegistry() {
+        registryView.refresh();
+        for (Market m : registryView.list()) {
+            Optional<Market> onLedger = ledger.market(m.id());
+            if (onLedger.isEmpty()) {
+                ledger.registerMarket(m);
+            } else if (onLedger.get().status() != m.status()) {
+                LOG.info("market {}: {} -> {} (registry change carried to the ledger)", m.id(),
+                        onLedger.get().status(), m.status());
+                ledger.setMarketStatus(m.id(), m.status());
+            }
+        }
+    }
+
+    /** Seeds the registry from the markets file with the dev timing overrides (idempotent across restarts). */
+    private void seedDevRegistry(MarketRegistryStore markets) {
+        List<Market> fromFile = MarketsFile.Overrides.of(options.devEpochWindowMs(), options.devFinalizationDelayMs())
+                .apply(MarketsFile.read(options.marketsFile()));
+        for (Market m : fromFile) {
+            markets.upsert(m);
+        }
+        LOG.info("registry seeded from {}: {} markets (dev profile: epoch window {} ms, finalization delay {} ms)",
+                options.marketsFile(), fromFile.size(), options.devEpochWindowMs(), options.devFinalizationDelayMs());
+    }
+
+    /** Starts the dev signer agents in-process, each on its own loopback port with its own key and state. */
+    private List<URI> startDevSigners(SignerSetStore signerSets) {
+        List<SigningKey> keys = new ArrayList<>();
+        for (int i = 0; i < options.devSigners(); i++) {
+            keys.add(KeyStoreFile.loadOrGenerate(KeyStoreFile.defaultPath(options.dataDir(), i)));
+        }
+        SignerSet.Builder b = SignerSet.builder().id(options.signerSetId()).threshold(options.devThreshold())
+                .status(SignerSetStatus.ACTIVE).activationMs(0);
+        keys.forEach(k -> b.key(k.publicKey()));
+        if (options.devThreshold() < 2) {
+            b.allowSingleSigner();
+        }
+        SignerSet wanted = b.build();
+        Optional<SignerSet> stored = signerSets.get(wanted.id());
+        if (stored.isPresent() && !stored.get().keys().equals(wanted.keys())) {
+            throw new IllegalStateException("signer set " + wanted.id() + " is registered with other keys than "
+                    + options.dataDir().resolve("keys") + " holds; sets are never edited: use another"
+                    + " M0_SIGNER_SET_ID or start from a fresh data dir");
+        }
+        signerSets.insert(wanted);
+        signerSet = wanted;
+        SignerAgentMetrics metrics = new SignerAgentMetrics(registry);
+        List<URI> endpoints = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            SignerAgent agent = SignerAgent.builder().key(keys.get(i)).signerSet(wanted)
+                    .markets(registryView::find).clock(options.clock())
+                    .stateDir(options.dataDir().resolve("signer").resolve("agent-" + i)).build();
+            own(agent);
+            SignerAgentServer server = SignerAgentServer.builder(agent).metrics(metrics).host("127.0.0.1").port(0)
+                    .build().start();
+            own(server);
+            endpoints.add(server.endpoint());
+        }
+        LOG.info("{} signer agents up ({}-of-{}, set {}): {}", keys.size(), wanted.threshold(), wanted.size(),
+                wanted.id(), endpoints);
+        return endpoints;
+    }
+
+    private void start(com.m0club.runtime.lifecycle.Service service) throws Exception {
+        service.start();
+        own(service);
+    }
+
+    private void own(AutoCloseable resource) {
+        started.push(resource);
+    }
+
+    public int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public SignerSet signerSet() {
+        return signerSet;
+    }
+
+    public List<SignerKey> signerKeys() {
+        return signerSet.keys();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c, e.toString());
+            }
+        }
+    }
+}

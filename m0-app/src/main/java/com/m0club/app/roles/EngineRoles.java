@@ -1,0 +1,167 @@
+package com.m0club.app.roles;
+
+import com.m0club.engine.aggregate.Aggregator;
+import com.m0club.engine.aggregate.FeatureVector;
+import com.m0club.engine.ingest.IngestResult;
+import com.m0club.engine.ingest.Ingestor;
+import com.m0club.engine.ingest.NormalizedEvent;
+import com.m0club.engine.quant.ModelOutput;
+import com.m0club.engine.quant.Prior;
+import com.m0club.engine.quant.QuantModel;
+import com.m0club.engine.source.SourceQuote;
+import com.m0club.engine.source.sim.Simulator;
+import com.m0club.protocol.id.MarketId;
+import com.m0club.runtime.lifecycle.Service;
+import com.m0club.store.eventlog.EventLog;
+import com.m0club.store.eventlog.Subscription;
+import com.m0club.store.eventlog.Topic;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engine plane's roles as services over the event log: each one a thin adapter around a pure stage from
+ * m0-engine. The stages never see the log, threads or the clock's source; these adapters do.
+ */
+public final class EngineRoles {
+    private EngineRoles() {}
+
+    /** The ingestor: polls the simulator source, validates and de-margins each quote, emits to {@code m0.events}. */
+    public static final class IngestRole implements Service {
+        private final Periodic ticker;
+
+        public IngestRole(Simulator simulator, Ingestor ingestor, EventLog log, Topic<NormalizedEvent> events,
+                InstantSource clock, Duration period, Counter taskErrors,
+                java.util.Optional<java.util.function.Consumer<SourceQuote>> tap) {
+            this.ticker = new Periodic("ingestor", period, () -> {
+                List<SourceQuote> quotes = simulator.advanceTo(clock.millis());
+                for (SourceQuote q : quotes) {
+                    tap.ifPresent(t -> t.accept(q));
+                    if (ingestor.ingest(q) instanceof IngestResult.Accepted a) {
+                        log.publish(events, a.event().market().value(), a.event());
+                    }
+                }
+            }, taskErrors);
+        }
+
+        @Override
+        public String name() {
+            return "ingestor";
+        }
+
+        @Override
+        public void start() {
+            ticker.start();
+        }
+
+        @Override
+        public void close() {
+            ticker.close();
+        }
+    }
+
+    /**
+     * The aggregator: keeps each market's per-source state from {@code m0.events} and, every engine tick, emits the
+     * market's feature vector for its current publish tick to {@code m0.features} (at most one per tick).
+     *
+     * <p>In one process the event consumer and the tick timer are two threads touching one market's state, so each
+     * market's state is guarded by the aggregator's monitor; split deployments own a market on one partition thread.
+     */
+    public static final class AggregateRole implements Service {
+        private final Aggregator aggregator;
+        private final EventLog log;
+        private final Topic<NormalizedEvent> events;
+        private final Periodic ticker;
+        private Subscription subscription;
+
+        public AggregateRole(Aggregator aggregator, List<MarketId> markets, EventLog log,
+                Topic<NormalizedEvent> events, Topic<FeatureVector> features, InstantSource clock, Duration period,
+                Counter taskErrors) {
+            this.aggregator = aggregator;
+            this.log = log;
+            this.events = events;
+            this.ticker = new Periodic("aggregator-tick", period, () -> {
+                long now = clock.millis();
+                for (MarketId m : markets) {
+                    java.util.Optional<FeatureVector> fv;
+                    synchronized (aggregator) {
+                        fv = aggregator.tick(m, now);
+                    }
+                    fv.ifPresent(f -> log.publish(features, f.market().value(), f));
+                }
+            }, taskErrors);
+        }
+
+        @Override
+        public String name() {
+            return "aggregator";
+        }
+
+        @Override
+        public void start() {
+            subscription = log.subscribe(events, "aggregator", r -> {
+                synchronized (aggregator) {
+                    aggregator.accept(r.value());
+                }
+            });
+            ticker.start();
+        }
+
+        @Override
+        public void close() {
+            ticker.close();
+            if (subscription != null) {
+                subscription.close();
+            }
+        }
+    }
+
+    /**
+     * The quant role: turns each feature vector from {@code m0.features} into a model output on
+     * {@code m0.outputs}, with the market's previous published distribution as the prior.
+     */
+    public static final class QuantRole implements Service {
+        private final QuantModel quant;
+        private final EventLog log;
+        private final Topic<FeatureVector> features;
+        private final Topic<ModelOutput> outputs;
+        private final Map<MarketId, ModelOutput> previous = new ConcurrentHashMap<>();
+        private Subscription subscription;
+
+        public QuantRole(QuantModel quant, EventLog log, Topic<FeatureVector> features, Topic<ModelOutput> outputs) {
+            this.quant = quant;
+            this.log = log;
+            this.features = features;
+            this.outputs = outputs;
+        }
+
+        @Override
+        public String name() {
+            return "quant";
+        }
+
+        @Override
+        public void start() {
+            subscription = log.subscribe(features, "quant", r -> {
+                FeatureVector fv = r.value();
+                ModelOutput last = previous.get(fv.market());
+                Prior prior = last == null ? Prior.uniform() : Prior.previous(last.distribution().orElseThrow());
+                ModelOutput out = quant.evaluate(fv, prior);
+                if (!out.isBlocked()) {
+                    previous.put(fv.market(), out);
+                }
+                log.publish(outputs, fv.market().value(), out);
+            });
+        }
+
+        @Override
+        public void close() {
+            if (subscription != null) {
+                subscription.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package com.m0club.app.arch;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the module graph of ARCHITECTURE.md honest over the production code of every module (m0-app's test
+ * classpath holds them all): dependencies point down, the protocol core and the runtime depend on no other module,
+ * the signer agent (a security boundary) and the ledger depend on the protocol only, the API reads the publishing
+ * plane's view and nothing else, and nothing depends on the app.
+ */
+class ModuleDependenciesTest {
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("com.m0club");
+
+    @Test
+    void dependenciesPointDownTheModuleList() {
+        layeredArchitecture().consideringOnlyDependenciesInAnyPackage("com.m0club..")
+                .layer("protocol").definedBy("com.m0club.protocol..")
+                .layer("runtime").definedBy("com.m0club.runtime..")
+                .layer("store").definedBy("com.m0club.store..")
+                .layer("engine").definedBy("com.m0club.engine..")
+                .layer("signer").definedBy("com.m0club.signer..")
+                .layer("chain").definedBy("com.m0club.chain..")
+                .layer("publish").definedBy("com.m0club.publish..")
+                .layer("api").definedBy("com.m0club.api..")
+                .layer("app").definedBy("com.m0club.app..")
+                .whereLayer("app").mayNotBeAccessedByAnyLayer()
+                .whereLayer("api").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("publish").mayOnlyBeAccessedByLayers("api", "app")
+                .whereLayer("chain").mayOnlyBeAccessedByLayers("publish", "app")
+                .whereLayer("signer").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("publish", "api", "app")
+                .check(CLASSES);
+    }
+}

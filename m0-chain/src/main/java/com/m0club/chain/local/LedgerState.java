@@ -1,0 +1,459 @@
+package com.m0club.chain.local;
+
+import com.m0club.chain.CommitReceipt;
+import com.m0club.chain.CommitRecord;
+import com.m0club.chain.EpochRecord;
+import com.m0club.chain.EpochRef;
+import com.m0club.chain.EpochStatus;
+import com.m0club.chain.FinalizeReceipt;
+import com.m0club.chain.LedgerEvent;
+import com.m0club.chain.LedgerRejection;
+import com.m0club.chain.LedgerRejection.Reason;
+import com.m0club.chain.MarketValue;
+import com.m0club.chain.RevealReceipt;
+import com.m0club.protocol.Checks;
+import com.m0club.protocol.ProtocolException;
+import com.m0club.protocol.bundle.BundleCodec;
+import com.m0club.protocol.bundle.BundleItem;
+import com.m0club.protocol.bundle.EncodedBundle;
+import com.m0club.protocol.bundle.SignedBundle;
+import com.m0club.protocol.fixed.OutcomeProbability;
+import com.m0club.protocol.hash.Hash32;
+import com.m0club.protocol.id.MarketId;
+import com.m0club.protocol.id.OutcomeId;
+import com.m0club.protocol.registry.Market;
+import com.m0club.protocol.sign.Commitment;
+import com.m0club.protocol.sign.QuorumCheck;
+import com.m0club.protocol.sign.SignerSet;
+import com.m0club.protocol.time.EpochSchedule;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/**
+ * Everything the ledger holds, and the rules of commit, reveal and finalize. Each call comes in two halves: a
+ * {@code check} that reads the state and either refuses ({@link LedgerRejection}), answers an idempotent repeat with
+ * the original receipt, or says "go ahead"; and an {@code apply} that changes the state and appends the events. The
+ * ledger writes the journal between the two, so nothing changes in memory that is not durable, and replaying the
+ * journal runs the same checks against the same recorded times.
+ *
+ * <p>Not thread-safe: the ledger's read-write lock guards it.
+ */
+final class LedgerState {
+    private final SignerSets sets = new SignerSets();
+    private final MarketRegistry markets = new MarketRegistry();
+    private final Map<Hash32, CommitEntry> commits = new HashMap<>();
+    private final Map<SetSequence, Hash32> commitBySequence = new HashMap<>();
+    private final Map<Hash32, RevealEntry> reveals = new HashMap<>();
+    private final Map<MarketId, MarketValue> latest = new HashMap<>();
+    private final Map<EpochKey, EpochEntry> epochs = new HashMap<>();
+    private final Set<EpochKey> awaitingFinalization = new LinkedHashSet<>();
+    private final List<LedgerEvent> events = new ArrayList<>();
+
+    private record SetSequence(long signerSetId, long sequence) {}
+
+    private record EpochKey(MarketId market, long epochId) {}
+
+    private static final class CommitEntry {
+        final CommitReceipt receipt;
+        RevealReceipt reveal;
+
+        CommitEntry(CommitReceipt receipt) {
+            this.receipt = receipt;
+        }
+    }
+
+    /** Where a reveal's bytes are: the journal frame that recorded it. */
+    record RevealEntry(RevealReceipt receipt, long frameOffset) {}
+
+    private static final class EpochEntry {
+        final MarketId market;
+        final long epochId;
+        final long startMs;
+        final long endMs;
+        int accepted;
+        MarketValue canonical;
+        FinalizeReceipt finalized;
+
+        EpochEntry(MarketId market, long epochId, long startMs, long endMs) {
+            this.market = market;
+            this.epochId = epochId;
+            this.startMs = startMs;
+            this.endMs = endMs;
+        }
+
+        EpochRecord toRecord() {
+            EpochStatus status = finalized != null ? EpochStatus.FINALIZED
+                    : accepted > 0 ? EpochStatus.REVEALED : EpochStatus.OPEN;
+            return new EpochRecord(market, epochId, startMs, endMs, status, accepted, Optional.ofNullable(canonical),
+                    finalized == null ? OptionalLong.empty() : OptionalLong.of(finalized.slot()),
+                    finalized == null ? OptionalLong.empty() : OptionalLong.of(finalized.timeMs()));
+        }
+    }
+
+    /** What a reveal check decided. */
+    sealed interface RevealCheck {
+        /** The commitment was already revealed: answer with the original receipt, change nothing. */
+        record AlreadyRevealed(RevealReceipt receipt) implements RevealCheck {}
+
+        /** Every rule holds: apply. */
+        record Accept(SignedBundle signed, Hash32 commitHash) implements RevealCheck {}
+    }
+
+    /**
+     * Limits that depend on configuration rather than on the ledger's state. Replay uses {@link #REPLAY}: a record in
+     * the journal passed them when it was written, and a later configuration change must not make it unreadable.
+     */
+    record RevealLimits(int maxSignedBundleBytes, boolean verifySignatures) {
+        static final RevealLimits REPLAY = new RevealLimits(Integer.MAX_VALUE, false);
+    }
+
+    SignerSets signerSets() {
+        return sets;
+    }
+
+    MarketRegistry markets() {
+        return markets;
+    }
+
+    // ------------------------------------------------------------------------------------------------ commit
+
+    /** Present: an idempotent repeat, answer with this receipt. Empty: go ahead. */
+    Optional<CommitReceipt> checkCommit(Hash32 commitHash, long signerSetId, long sequence) {
+        if (signerSetId < 0 || signerSetId > Checks.U32_MAX) {
+            throw new LedgerRejection(Reason.MALFORMED, "signer_set_id must be a u32, got " + signerSetId);
+        }
+        if (sequence < 1) {
+            throw new LedgerRejection(Reason.MALFORMED, "sequence must be >= 1, got " + sequence);
+        }
+        CommitEntry existing = commits.get(commitHash);
+        if (existing != null) {
+            CommitReceipt r = existing.receipt;
+            if (r.signerSetId() == signerSetId && r.sequence() == sequence) {
+                return Optional.of(r);
+            }
+            throw new LedgerRejection(Reason.COMMIT_HASH_REUSED, "commit hash " + commitHash.toHex()
+                    + " is already committed for set " + r.signerSetId() + " sequence " + r.sequence()
+                    + ", not set " + signerSetId + " sequence " + sequence);
+        }
+        String context = "commit for set " + signerSetId + " sequence " + sequence;
+        sets.requireActive(signerSetId, context);
+        long last = sets.lastSequence(signerSetId);
+        if (sequence <= last) {
+            throw new LedgerRejection(Reason.SEQUENCE_NOT_INCREASING, context + ": sequence " + sequence
+                    + " is not above set " + signerSetId + "'s last accepted sequence " + last);
+        }
+        Hash32 other = commitBySequence.get(new SetSequence(signerSetId, sequence));
+        if (other != null) {
+            throw new LedgerRejection(Reason.DUPLICATE_COMMIT_SEQUENCE, context + ": commitment " + other.toHex()
+                    + " is already pending for this (set, sequence); a sequence is never reused for another bundle,"
+                    + " so commit " + commitHash.toHex() + " under a new sequence");
+        }
+        return Optional.empty();
+    }
+
+    CommitReceipt applyCommit(Hash32 commitHash, long signerSetId, long sequence, LedgerTime time, String txId) {
+        CommitReceipt receipt = new CommitReceipt(commitHash, signerSetId, sequence, time.slot(), time.timeMs(), txId);
+        commits.put(commitHash, new CommitEntry(receipt));
+        commitBySequence.put(new SetSequence(signerSetId, sequence), commitHash);
+        events.add(new LedgerEvent.Committed(events.size(), time.slot(), time.timeMs(), txId, commitHash, signerSetId,
+                sequence));
+        return receipt;
+    }
+
+    // ------------------------------------------------------------------------------------------------ reveal
+
+    RevealCheck checkReveal(byte[] signedBundleBytes, byte[] salt, LedgerTime now, RevealLimits limits) {
+        if (signedBundleBytes.length > limits.maxSignedBundleBytes()) {
+            throw new LedgerRejection(Reason.TOO_LARGE, "signed bundle is " + signedBundleBytes.length
+                    + " bytes, the ledger accepts at most " + limits.maxSignedBundleBytes() + " (max_bundle_bytes)");
+        }
+        if (salt.length != 32) {
+            throw new LedgerRejection(Reason.MALFORMED, "salt must be 32 bytes, got " + salt.length);
+        }
+        SignedBundle signed;
+        Hash32 commitHash;
+        try {
+            signed = BundleCodec.decodeSigned(signedBundleBytes);
+            commitHash = Commitment.commitHash(signed.bundle().bundleHash(), salt);
+        } catch (ProtocolException e) {
+            throw new LedgerRejection(Reason.MALFORMED, "signed bundle does not decode: " + e.getMessage());
+        }
+        EncodedBundle bundle = signed.bundle();
+        Hash32 bundleHash = bundle.bundleHash();
+        long setId = bundle.header().signerSetId();
+        long sequence = bundle.header().sequence();
+        String context = "reveal of bundle " + bundleHash.toHex() + " (set " + setId + " sequence " + sequence + ")";
+
+        CommitEntry entry = commits.get(commitHash);
+        if (entry != null && entry.reveal != null) {
+            return new RevealCheck.AlreadyRevealed(entry.reveal);
+        }
+        if (entry == null) {
+            Hash32 committed = commitBySequence.get(new SetSequence(setId, sequence));
+            if (committed != null) {
+                throw new LedgerRejection(Reason.COMMIT_MISMATCH, context + ": with this salt it opens commit "
+                        + commitHash.toHex() + ", but the commitment for set " + setId + " sequence " + sequence
+                        + " is " + committed.toHex() + " (wrong salt or another bundle)");
+            }
+            throw new LedgerRejection(Reason.COMMIT_NOT_FOUND, context + ": no commitment " + commitHash.toHex()
+                    + " and none for set " + setId + " sequence " + sequence + "; commit before revealing");
+        }
+        CommitReceipt commit = entry.receipt;
+        if (commit.signerSetId() != setId || commit.sequence() != sequence) {
+            throw new LedgerRejection(Reason.COMMIT_MISMATCH, context + ": commitment " + commitHash.toHex()
+                    + " was made for set " + commit.signerSetId() + " sequence " + commit.sequence()
+                    + " but the bundle header names set " + setId + " sequence " + sequence);
+        }
+        SignerSet set = sets.requireActive(setId, context);
+        if (now.slot() < commit.slot() + 1) {
+            throw new LedgerRejection(Reason.REVEAL_TOO_EARLY, context + ": reveal in slot " + now.slot()
+                    + ", commit landed in slot " + commit.slot() + "; a reveal may land from slot "
+                    + (commit.slot() + 1) + " (min_reveal_delay is one slot)");
+        }
+        long last = sets.lastSequence(setId);
+        if (sequence <= last) {
+            throw new LedgerRejection(Reason.SEQUENCE_NOT_INCREASING, context + ": sequence " + sequence
+                    + " is not above set " + setId + "'s last accepted sequence " + last);
+        }
+
+        List<BundleItem> items = bundle.bundle().items();
+        List<Market> itemMarkets = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            itemMarkets.add(markets.require(items.get(i).marketId(), context + ", items[" + i + "]"));
+        }
+        Market revealBound = minBy(itemMarkets, m -> m.timing().maxRevealDelayMs());
+        long revealDelay = revealBound.timing().maxRevealDelayMs();
+        if (now.timeMs() - commit.timeMs() > revealDelay) {
+            throw new LedgerRejection(Reason.REVEAL_TOO_LATE, context + ": ledger time " + now.timeMs()
+                    + " is after commit time " + commit.timeMs() + " + max_reveal_delay_ms " + revealDelay
+                    + " (the smallest among the bundle's markets, from market " + revealBound.id() + ")");
+        }
+        long producedAt = bundle.header().producedAtMs();
+        Market skewBound = minBy(itemMarkets, m -> m.timing().maxClockSkewMs());
+        long skew = skewBound.timing().maxClockSkewMs();
+        if (producedAt - commit.timeMs() > skew) {
+            throw new LedgerRejection(Reason.PRODUCED_IN_FUTURE, context + ": header.produced_at_ms " + producedAt
+                    + " is later than commit time " + commit.timeMs() + " + max_clock_skew_ms " + skew
+                    + " (from market " + skewBound.id() + ")");
+        }
+        Market staleBound = minBy(itemMarkets, m -> m.timing().maxCommitStalenessMs());
+        long staleness = staleBound.timing().maxCommitStalenessMs();
+        if (commit.timeMs() - producedAt > staleness) {
+            throw new LedgerRejection(Reason.STALE, context + ": header.produced_at_ms " + producedAt
+                    + " is older than commit time " + commit.timeMs() + " - max_commit_staleness_ms " + staleness
+                    + " (from market " + staleBound.id() + ")");
+        }
+
+        for (int i = 0; i < items.size(); i++) {
+            checkItem(context + ", items[" + i + "]", items.get(i), itemMarkets.get(i));
+        }
+
+        if (limits.verifySignatures()) {
+            QuorumCheck quorum = signed.verify(set);
+            if (quorum instanceof QuorumCheck.Failed failed) {
+                throw new LedgerRejection(Reason.BELOW_THRESHOLD, context + ": " + failed.detail());
+            }
+        }
+        return new RevealCheck.Accept(signed, commitHash);
+    }
+
+    private void checkItem(String context, BundleItem item, Market market) {
+        MarketId id = market.id();
+        if (!market.isActive()) {
+            throw new LedgerRejection(Reason.MARKET_NOT_ACTIVE, context + ": market " + id + " is "
+                    + market.status() + "; only ACTIVE markets accept items, so the whole bundle is rejected");
+        }
+        EpochSchedule schedule = market.schedule();
+        if (!schedule.isConsistent(item.epochId(), item.tick(), item.windowStartMs(), item.windowEndMs())) {
+            throw new LedgerRejection(Reason.WINDOW_INCONSISTENT, context + " (market " + id + "): epoch_id "
+                    + item.epochId() + ", tick " + item.tick() + ", window [" + item.windowStartMs() + ", "
+                    + item.windowEndMs() + ") is not on the registry grid (epoch_window_ms "
+                    + schedule.epochWindowMs() + ", publish_cadence_ms " + schedule.publishCadenceMs() + ", "
+                    + schedule.ticksPerEpoch() + " ticks per epoch)");
+        }
+        EpochEntry epoch = epochs.get(new EpochKey(id, item.epochId()));
+        if (epoch != null && (epoch.startMs != item.windowStartMs() || epoch.endMs != item.windowEndMs())) {
+            throw new LedgerRejection(Reason.WINDOW_INCONSISTENT, context + " (market " + id + "): epoch "
+                    + item.epochId() + " already has window [" + epoch.startMs + ", " + epoch.endMs
+                    + ") on the ledger, the item says [" + item.windowStartMs() + ", " + item.windowEndMs() + ")");
+        }
+        List<OutcomeId> outcomes = item.distribution().outcomes().stream()
+                .map(OutcomeProbability::outcome).toList();
+        if (!outcomes.equals(market.outcomes())) {
+            throw new LedgerRejection(Reason.OUTCOMES_MISMATCH, context + " (market " + id + "): outcomes "
+                    + outcomes + " are not the market's outcomes " + market.outcomes());
+        }
+        if (epoch != null && epoch.finalized != null) {
+            throw new LedgerRejection(Reason.EPOCH_FINALIZED, context + " (market " + id + "): epoch "
+                    + item.epochId() + " was finalized in slot " + epoch.finalized.slot() + " and never changes");
+        }
+    }
+
+    private static Market minBy(List<Market> markets, ToLongFunction<Market> f) {
+        return markets.stream().min(Comparator.comparingLong(f).thenComparing(Market::id)).orElseThrow();
+    }
+
+    RevealReceipt applyReveal(RevealCheck.Accept accept, LedgerTime time, String txId, long frameOffset) {
+        EncodedBundle bundle = accept.signed().bundle();
+        Hash32 bundleHash = bundle.bundleHash();
+        long setId = bundle.header().signerSetId();
+        long sequence = bundle.header().sequence();
+        List<BundleItem> items = bundle.bundle().items();
+        List<RevealReceipt.Item> receiptItems = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            BundleItem item = items.get(i);
+            receiptItems.add(new RevealReceipt.Item(item.marketId(), item.epochId(), item.tick(), i));
+        }
+        RevealReceipt receipt = new RevealReceipt(bundleHash, accept.commitHash(), setId, sequence, time.slot(),
+                time.timeMs(), txId, receiptItems);
+        commits.get(accept.commitHash()).reveal = receipt;
+        sets.advance(setId, sequence);
+        reveals.put(bundleHash, new RevealEntry(receipt, frameOffset));
+        events.add(new LedgerEvent.Revealed(events.size(), time.slot(), time.timeMs(), txId, bundleHash, setId,
+                sequence, accept.commitHash(), items.stream().map(BundleItem::marketId).toList()));
+        for (int i = 0; i < items.size(); i++) {
+            BundleItem item = items.get(i);
+            MarketValue value = new MarketValue(item.marketId(), item, bundleHash, setId, sequence, i, time.slot(),
+                    time.timeMs());
+            latest.put(item.marketId(), value);
+            EpochKey key = new EpochKey(item.marketId(), item.epochId());
+            EpochEntry epoch = epochs.computeIfAbsent(key,
+                    k -> new EpochEntry(k.market(), k.epochId(), item.windowStartMs(), item.windowEndMs()));
+            epoch.accepted++;
+            epoch.canonical = value;
+            awaitingFinalization.add(key);
+            events.add(new LedgerEvent.ItemAccepted(events.size(), time.slot(), time.timeMs(), txId, item.marketId(),
+                    item.epochId(), item.tick(), bundleHash, i));
+        }
+        return receipt;
+    }
+
+    // ------------------------------------------------------------------------------------------------ finalize
+
+    /** Present: the epoch is already final, answer with the original receipt. Empty: go ahead. */
+    Optional<FinalizeReceipt> checkFinalize(MarketId marketId, long epochId, LedgerTime now) {
+        String context = "finalize market " + marketId + " epoch " + epochId;
+        Market market = markets.require(marketId, context);
+        if (epochId < 0) {
+            throw new LedgerRejection(Reason.MALFORMED, context + ": epoch_id must be >= 0");
+        }
+        EpochEntry epoch = epochs.get(new EpochKey(marketId, epochId));
+        if (epoch != null && epoch.finalized != null) {
+            return Optional.of(epoch.finalized);
+        }
+        long windowEnd;
+        if (epoch != null) {
+            windowEnd = epoch.endMs;
+        } else {
+            Optional<EpochSchedule.Epoch> e = scheduledEpoch(market, epochId);
+            if (e.isEmpty()) {
+                throw new LedgerRejection(Reason.NOTHING_TO_FINALIZE,
+                        context + ": epoch id is outside the market's schedule range");
+            }
+            windowEnd = e.get().endMs();
+        }
+        long delay = market.timing().finalizationDelayMs();
+        long allowedFrom = saturatedAdd(windowEnd, delay);
+        if (now.timeMs() < allowedFrom) {
+            throw new LedgerRejection(Reason.FINALIZE_TOO_EARLY, context + ": finalizable from ledger time "
+                    + allowedFrom + " (window end " + windowEnd + " + finalization_delay_ms " + delay
+                    + "), ledger time is " + now.timeMs());
+        }
+        if (epoch == null || epoch.accepted == 0) {
+            throw new LedgerRejection(Reason.NOTHING_TO_FINALIZE,
+                    context + ": no item was accepted for this epoch, so there is no canonical value");
+        }
+        return Optional.empty();
+    }
+
+    FinalizeReceipt applyFinalize(MarketId market, long epochId, LedgerTime time, String txId) {
+        EpochKey key = new EpochKey(market, epochId);
+        EpochEntry epoch = epochs.get(key);
+        MarketValue c = epoch.canonical;
+        FinalizeReceipt receipt = new FinalizeReceipt(market, epochId, c.bundleHash(), c.leafIndex(), c.sequence(),
+                time.slot(), time.timeMs(), txId);
+        epoch.finalized = receipt;
+        awaitingFinalization.remove(key);
+        events.add(new LedgerEvent.EpochFinalized(events.size(), time.slot(), time.timeMs(), txId, market, epochId,
+                c.bundleHash(), c.leafIndex()));
+        return receipt;
+    }
+
+    List<EpochRef> dueForFinalization(long nowMs) {
+        List<EpochRef> due = new ArrayList<>();
+        for (EpochKey key : awaitingFinalization) {
+            EpochEntry e = epochs.get(key);
+            Market m = markets.get(key.market()).orElseThrow();
+            if (nowMs >= saturatedAdd(e.endMs, m.timing().finalizationDelayMs())) {
+                due.add(new EpochRef(key.market(), key.epochId(), e.endMs));
+            }
+        }
+        due.sort(Comparator.comparingLong(EpochRef::windowEndMs).thenComparing(EpochRef::market)
+                .thenComparingLong(EpochRef::epochId));
+        return due;
+    }
+
+    private static Optional<EpochSchedule.Epoch> scheduledEpoch(Market market, long epochId) {
+        try {
+            return Optional.of(market.schedule().epoch(epochId));
+        } catch (ProtocolException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    // ------------------------------------------------------------------------------------------------ reads
+
+    Optional<CommitRecord> commitment(Hash32 commitHash) {
+        CommitEntry e = commits.get(commitHash);
+        return e == null ? Optional.empty() : Optional.of(new CommitRecord(e.receipt, Optional.ofNullable(e.reveal)));
+    }
+
+    Optional<RevealEntry> reveal(Hash32 bundleHash) {
+        return Optional.ofNullable(reveals.get(bundleHash));
+    }
+
+    Optional<EpochRecord> epoch(MarketId marketId, long epochId) {
+        EpochEntry e = epochs.get(new EpochKey(marketId, epochId));
+        if (e != null) {
+            return Optional.of(e.toRecord());
+        }
+        return markets.get(marketId).flatMap(m -> scheduledEpoch(m, epochId))
+                .map(w -> new EpochEntry(marketId, epochId, w.startMs(), w.endMs()).toRecord());
+    }
+
+    Optional<MarketValue> latest(MarketId market) {
+        return Optional.ofNullable(latest.get(market));
+    }
+
+    List<LedgerEvent> events(long fromIndexInclusive, int max) {
+        if (fromIndexInclusive < 0) {
+            throw new IllegalArgumentException("fromIndexInclusive must be >= 0, got " + fromIndexInclusive);
+        }
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be >= 0, got " + max);
+        }
+        if (fromIndexInclusive >= events.size()) {
+            return List.of();
+        }
+        int from = (int) fromIndexInclusive;
+        int to = (int) Math.min(events.size(), (long) from + max);
+        return List.copyOf(events.subList(from, to));
+    }
+
+    long nextEventIndex() {
+        return events.size();
+    }
+}

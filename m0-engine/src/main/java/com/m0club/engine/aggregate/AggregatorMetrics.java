@@ -1,0 +1,53 @@
+package com.m0club.engine.aggregate;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Objects;
+
+/**
+ * The aggregator's counters, registered once in the registry passed in.
+ *
+ * <ul>
+ *   <li>{@code m0_aggregate_events_total{result="updated|duplicate|late|unknown_market"}}</li>
+ *   <li>{@code m0_aggregate_features_total}: feature vectors emitted</li>
+ *   <li>{@code m0_aggregate_stale_sources_total}: sources dropped from a feature vector as stale</li>
+ *   <li>{@code m0_aggregate_low_coverage_total}: feature vectors with LOW_COVERAGE</li>
+ * </ul>
+ */
+public final class AggregatorMetrics {
+    private final Counter events;
+    private final Counter features;
+    private final Counter staleSources;
+    private final Counter lowCoverage;
+
+    public AggregatorMetrics(PrometheusRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        events = Counter.builder().name("m0_aggregate_events_total")
+                .help("Normalized events seen by the aggregator, by result.")
+                .labelNames("result").register(registry);
+        for (AcceptOutcome o : AcceptOutcome.values()) {
+            events.initLabelValues(o.label());
+        }
+        features = Counter.builder().name("m0_aggregate_features_total")
+                .help("Feature vectors emitted.").register(registry);
+        staleSources = Counter.builder().name("m0_aggregate_stale_sources_total")
+                .help("Sources dropped from a feature vector because their latest evidence was stale.")
+                .register(registry);
+        lowCoverage = Counter.builder().name("m0_aggregate_low_coverage_total")
+                .help("Feature vectors emitted with LOW_COVERAGE.").register(registry);
+    }
+
+    void event(AcceptOutcome outcome) {
+        events.labelValues(outcome.label()).inc();
+    }
+
+    void feature(FeatureVector fv, boolean lowCoverageFlag) {
+        features.inc();
+        if (fv.coverage().sourcesStale() > 0) {
+            staleSources.inc(fv.coverage().sourcesStale());
+        }
+        if (lowCoverageFlag) {
+            lowCoverage.inc();
+        }
+    }
+}

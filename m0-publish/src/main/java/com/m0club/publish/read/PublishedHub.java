@@ -1,0 +1,56 @@
+package com.m0club.publish.read;
+
+import com.m0club.publish.view.PublishedFeed;
+import com.m0club.publish.view.ServedValue;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * In-process fan-out of newly served values from the reconciler to the realtime role. A listener that throws is
+ * counted and logged, and does not stop delivery to the others.
+ */
+public final class PublishedHub implements PublishedFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(PublishedHub.class);
+
+    private final CopyOnWriteArrayList<Consumer<ServedValue>> listeners = new CopyOnWriteArrayList<>();
+    private final Counter listenerErrors;
+
+    private final String name;
+
+    public PublishedHub(PrometheusRegistry registry) {
+        this(registry, "default");
+    }
+
+    /** One hub per name; listener failures are counted under {@code m0_published_listener_errors_total{hub}}. */
+    public PublishedHub(PrometheusRegistry registry, String name) {
+        this.name = name;
+        this.listenerErrors = ERRORS.computeIfAbsent(registry, r -> Counter.builder()
+                .name("m0_published_listener_errors_total").help("Exceptions thrown by listeners of newly served values")
+                .labelNames("hub").register(r));
+    }
+
+    private static final java.util.Map<PrometheusRegistry, Counter> ERRORS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    @Override
+    public AutoCloseable subscribe(Consumer<ServedValue> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Delivers {@code value} to every listener, on the caller's thread. */
+    public void publish(ServedValue value) {
+        for (Consumer<ServedValue> l : listeners) {
+            try {
+                l.accept(value);
+            } catch (RuntimeException e) {
+                listenerErrors.labelValues(name).inc();
+                LOG.warn("published-value listener failed for {}: {}", value.marketId(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package com.m0club.publish.reconcile;
+
+import com.m0club.chain.Ledger;
+import com.m0club.chain.LedgerEvent;
+import com.m0club.protocol.hash.Hash32;
+import com.m0club.publish.read.PostgresReadModel;
+import com.m0club.publish.read.PublishedHub;
+import com.m0club.publish.store.PublishStore;
+import com.m0club.publish.store.PublishStore.StoredBundle;
+import com.m0club.publish.view.PublishStatus;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the ledger's events in order from a durable cursor and makes PostgreSQL agree with them: bundles the ledger
+ * revealed become REVEALED (even if the submitter crashed before recording it), each accepted item becomes its
+ * market's served value, finalized epochs are recorded and bundles whose epochs are all final become FINALIZED.
+ * Anything the ledger holds that we did not build, or that disagrees with what we stored under the same sequence,
+ * is a MISMATCH: counted, logged, and stored with the reason.
+ *
+ * <p>At-least-once: the cursor advances after an event is applied, and every write is idempotent, so a crash between
+ * the two replays one event harmlessly.
+ */
+public final class Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    static final String CONSUMER = "reconciler";
+
+    private final Ledger ledger;
+    private final PublishStore store;
+    private final LedgerViewStore view;
+    private final PostgresReadModel readModel;
+    private final PublishedHub hub;
+    private final InstantSource clock;
+    private final Counter events;
+    private final Counter mismatches;
+    private final Gauge lag;
+
+    public Reconciler(Ledger ledger, PublishStore store, LedgerViewStore view, PostgresReadModel readModel,
+            PublishedHub hub, InstantSource clock, PrometheusRegistry registry) {
+        this.ledger = ledger;
+        this.store = store;
+        this.view = view;
+        this.readModel = readModel;
+        this.hub = hub;
+        this.clock = clock;
+        this.events = Counter.builder().name("m0_reconciler_events_total")
+                .help("Ledger events applied by the reconciler, by type").labelNames("type").register(registry);
+        this.mismatches = Counter.builder().name("m0_reconciler_mismatches_total")
+                .help("Ledger records that disagree with what this deployment built, by kind").labelNames("kind")
+                .register(registry);
+        this.lag = Gauge.builder().name("m0_reconciler_lag_events")
+                .help("Ledger events not yet applied by the reconciler").register(registry);
+    }
+
+    /** Applies up to {@code max} pending events; returns how many it applied. */
+    public int poll(int max) {
+        long from = view.cursor(CONSUMER);
+        List<LedgerEvent> batch = ledger.events(from, max);
+        for (LedgerEvent e : batch) {
+            apply(e);
+            view.advanceCursor(CONSUMER, e.index() + 1);
+        }
+        lag.set(Math.max(0, ledger.nextEventIndex() - (from + batch.size())));
+        if (!batch.isEmpty()) {
+            finalizeBundles();
+        }
+        return batch.size();
+    }
+
+    /** Applies every pending event. */
+    public int drain() {
+        int total = 0;
+        int n;
+        while ((n = poll(512)) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    private void apply(LedgerEvent event) {
+        switch (event) {
+            case LedgerEvent.Committed c -> {
+                events.labelValues("committed").inc();
+                view.commitLanded(c);
+            }
+            case LedgerEvent.Revealed r -> {
+                events.labelValues("revealed").inc();
+                revealed(r);
+            }
+            case LedgerEvent.ItemAccepted i -> {
+                events.labelValues("item_accepted").inc();
+                if (store.find(i.bundleHash()).isEmpty()) {
+                    return; // already counted as a mismatch when its Revealed event was applied
+                }
+                view.itemAccepted(i);
+                readModel.latest(i.market()).ifPresent(hub::publish);
+            }
+            case LedgerEvent.EpochFinalized f -> {
+                events.labelValues("epoch_finalized").inc();
+                view.epochFinalized(f);
+                readModel.latest(f.market()).filter(v -> v.item().epochId() == f.epochId()).ifPresent(hub::publish);
+            }
+        }
+    }
+
+    private void revealed(LedgerEvent.Revealed r) {
+        Optional<StoredBundle> stored = store.find(r.bundleHash());
+        if (stored.isEmpty()) {
+            mismatches.labelValues("unknown_bundle").inc();
+            LOG.error("MISMATCH: the ledger revealed bundle {} (set {} sequence {}) which this deployment never built",
+                    r.bundleHash().toHex(), r.signerSetId(), r.sequence());
+            return;
+        }
+        StoredBundle b = stored.get();
+        if (b.record().signerSetId() != r.signerSetId() || b.record().sequence() != r.sequence()) {
+            String reason = "ledger revealed it as set " + r.signerSetId() + " sequence " + r.sequence()
+                    + ", stored as set " + b.record().signerSetId() + " sequence " + b.record().sequence();
+            mismatches.labelValues("sequence").inc();
+            store.markMismatch(r.bundleHash(), reason, clock.millis());
+            return;
+        }
+        if (b.status() == PublishStatus.FAILED || b.status() == PublishStatus.MISMATCH) {
+            mismatches.labelValues("revealed_after_failure").inc();
+            LOG.error("MISMATCH: bundle {} is {} here but the ledger revealed it", r.bundleHash().toHex(), b.status());
+            return;
+        }
+        if (b.status() != PublishStatus.REVEALED && b.status() != PublishStatus.FINALIZED) {
+            store.markRevealed(r.bundleHash(), r.slot(), clock.millis());
+        }
+    }
+
+    private void finalizeBundles() {
+        for (Hash32 h : store.revealedWithAllEpochsFinalized()) {
+            store.markFinalized(h, clock.millis());
+        }
+    }
+}

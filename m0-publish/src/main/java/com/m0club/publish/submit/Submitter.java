@@ -1,0 +1,229 @@
+package com.m0club.publish.submit;
+
+import com.m0club.chain.CommitReceipt;
+import com.m0club.chain.Ledger;
+import com.m0club.chain.LedgerRejection;
+import com.m0club.chain.RevealReceipt;
+import com.m0club.protocol.bundle.BundleCodec;
+import com.m0club.protocol.bundle.SignedBundle;
+import com.m0club.protocol.hash.Hash32;
+import com.m0club.protocol.sign.Commitment;
+import com.m0club.publish.store.PublishStore;
+import com.m0club.publish.store.PublishStore.StoredBundle;
+import com.m0club.publish.view.PublishStatus;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one signed bundle through commit and reveal on the ledger, idempotently: the salt and commitment are stored
+ * before the commit is sent, every ledger call is idempotent, and each step's result is stored before the next, so a
+ * crash at any point resumes where it stopped and never commits a bundle twice under two salts.
+ *
+ * <p>Ledger rejections split in two: "retry later" reasons (a reveal one slot too early) are retried; the others
+ * mark the bundle FAILED with the ledger's reason. Transport failures are retried with backoff up to
+ * {@link SubmitterSettings#maxAttempts}, then FAILED.
+ *
+ * <p>Not thread-safe by design: one submitter thread per signer set keeps reveals in sequence order, which the
+ * ledger requires (a sequence must exceed the set's last accepted one).
+ */
+public final class Submitter {
+    private static final Logger LOG = LoggerFactory.getLogger(Submitter.class);
+
+    private final Ledger ledger;
+    private final PublishStore store;
+    private final InstantSource clock;
+    private final SecureRandom random;
+    private final SubmitterSettings settings;
+    private final Sleeper sleeper;
+    private final Counter outcomes;
+    private final Counter rejections;
+    private final Counter retries;
+    private final Histogram commitToReveal;
+
+    /** Waits between attempts; tests pass a recording sleeper, production {@link Thread#sleep}. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    /** What happened to a bundle. */
+    public sealed interface Outcome {
+        Hash32 bundleHash();
+
+        record Revealed(Hash32 bundleHash, long commitSlot, long revealSlot) implements Outcome {}
+
+        record Failed(Hash32 bundleHash, String reason) implements Outcome {}
+
+        /** Nothing to do: the bundle is already past the submitter's part, or not signed yet. */
+        record Skipped(Hash32 bundleHash, PublishStatus status) implements Outcome {}
+    }
+
+    public Submitter(Ledger ledger, PublishStore store, InstantSource clock, SecureRandom random,
+            SubmitterSettings settings, Sleeper sleeper, PrometheusRegistry registry) {
+        this.ledger = ledger;
+        this.store = store;
+        this.clock = clock;
+        this.random = random;
+        this.settings = settings;
+        this.sleeper = sleeper;
+        this.outcomes = Counter.builder().name("m0_submitter_bundles_total")
+                .help("Bundles the submitter finished, by outcome").labelNames("outcome").register(registry);
+        this.rejections = Counter.builder().name("m0_submitter_ledger_rejections_total")
+                .help("Ledger rejections seen by the submitter, by step and reason").labelNames("step", "reason")
+                .register(registry);
+        this.retries = Counter.builder().name("m0_submitter_retries_total")
+                .help("Submitter retries after transport failures or too-early reveals, by step")
+                .labelNames("step").register(registry);
+        this.commitToReveal = Histogram.builder().name("m0_submitter_commit_to_reveal_seconds")
+                .help("Time from sending the commit to the accepted reveal").register(registry);
+    }
+
+    /** Commits and reveals a stored, signed bundle. */
+    public Outcome submit(Hash32 bundleHash) throws InterruptedException {
+        StoredBundle stored = store.find(bundleHash)
+                .orElseThrow(() -> new IllegalStateException("bundle " + bundleHash.toHex() + " is not stored"));
+        PublishStatus status = stored.status();
+        if (status != PublishStatus.SIGNED && status != PublishStatus.COMMITTED) {
+            return new Outcome.Skipped(bundleHash, status);
+        }
+        byte[] signedBytes = stored.record().signedBundleBytes().orElseThrow(
+                () -> new IllegalStateException("bundle " + bundleHash.toHex() + " is SIGNED without signed bytes"));
+        SignedBundle signed = BundleCodec.decodeSigned(signedBytes);
+        long set = signed.bundle().header().signerSetId();
+        long sequence = signed.bundle().header().sequence();
+
+        byte[] fresh = Commitment.freshSalt(random);
+        // the first salt ever recorded for this bundle wins, so a resumed submitter re-commits the same hash
+        byte[] salt = store.recordCommitment(bundleHash, fresh, Commitment.commitHash(bundleHash, fresh), now());
+        Hash32 commitHash = Commitment.commitHash(bundleHash, salt);
+        long started = now();
+        try {
+            CommitReceipt commit = withRetries("commit", bundleHash, () -> ledger.commit(commitHash, set, sequence));
+            store.markCommitted(bundleHash, commit.slot(), now());
+            RevealReceipt reveal = revealWhenAllowed(bundleHash, signedBytes, salt);
+            store.markRevealed(bundleHash, reveal.slot(), now());
+            commitToReveal.observe((now() - started) / 1000.0);
+            outcomes.labelValues("revealed").inc();
+            LOG.debug("bundle revealed: hash={} set={} sequence={} items={} commit_slot={} reveal_slot={}",
+                    bundleHash.toHex(), set, sequence, reveal.items().size(), commit.slot(), reveal.slot());
+            return new Outcome.Revealed(bundleHash, commit.slot(), reveal.slot());
+        } catch (LedgerRejection r) {
+            // detail(), not getMessage(): the message already starts with the reason
+            String reason = "ledger rejected: " + r.reason() + ": " + r.detail();
+            return fail(bundleHash, reason);
+        } catch (GaveUp g) {
+            return fail(bundleHash, g.getMessage());
+        } catch (PublishStore.IllegalTransitionException e) {
+            // the reconciler, running alongside, recorded a later state from the ledger (a resumed bundle)
+            return movedOn(bundleHash, e.getMessage());
+        }
+    }
+
+    /** The bundle moved past the submitter's part while it worked on it: nothing left to do. */
+    private Outcome movedOn(Hash32 bundleHash, String what) {
+        PublishStatus status = store.find(bundleHash).map(StoredBundle::status).orElseThrow();
+        LOG.warn("bundle {} is already {} (the reconciler saw it on the ledger); submitter: {}", bundleHash.toHex(),
+                status, what);
+        return new Outcome.Skipped(bundleHash, status);
+    }
+
+    private Outcome fail(Hash32 bundleHash, String reason) {
+        try {
+            store.markFailed(bundleHash, reason, now());
+        } catch (PublishStore.IllegalTransitionException e) {
+            // the reconciler saw the ledger accept it meanwhile (a reveal whose responses were all lost)
+            return movedOn(bundleHash, "gave up (" + reason + ")");
+        }
+        outcomes.labelValues("failed").inc();
+        LOG.warn("bundle failed: hash={} reason={}", bundleHash.toHex(), reason);
+        return new Outcome.Failed(bundleHash, reason);
+    }
+
+    private RevealReceipt revealWhenAllowed(Hash32 bundleHash, byte[] signedBytes, byte[] salt)
+            throws InterruptedException {
+        long deadline = now() + settings.revealDeadline().toMillis();
+        while (true) {
+            try {
+                return withRetries("reveal", bundleHash, () -> ledger.reveal(signedBytes, salt));
+            } catch (LedgerRejection r) {
+                if (!r.reason().retryLater() || now() >= deadline) {
+                    throw r;
+                }
+                retries.labelValues("reveal_too_early").inc();
+                sleeper.sleep(settings.revealPoll());
+            }
+        }
+    }
+
+    /** Thrown when transport failures exhausted the attempts. */
+    private static final class GaveUp extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GaveUp(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @FunctionalInterface
+    private interface LedgerCall<T> {
+        T call();
+    }
+
+    private <T> T withRetries(String step, Hash32 bundleHash, LedgerCall<T> call) throws InterruptedException {
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (LedgerRejection r) {
+                rejections.labelValues(step, r.reason().name()).inc();
+                throw r;
+            } catch (RuntimeException transport) {
+                store.recordProblem(bundleHash, step + " attempt " + attempt + ": " + transport.getMessage(), now());
+                if (attempt >= settings.maxAttempts()) {
+                    throw new GaveUp("gave up after " + attempt + " " + step + " attempts: " + transport.getMessage(),
+                            transport);
+                }
+                retries.labelValues(step).inc();
+                LOG.warn("ledger {} failed (attempt {}/{}), retrying in {} ms: {}", step, attempt,
+                        settings.maxAttempts(), backoff.toMillis(), transport.toString());
+                sleeper.sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Finalizes every epoch the ledger says is due (the permissionless crank); returns how many it finalized. */
+    public int finalizeDue() {
+        int done = 0;
+        for (var due : ledger.dueForFinalization()) {
+            try {
+                ledger.finalizeEpoch(due.market(), due.epochId());
+                done++;
+            } catch (LedgerRejection r) {
+                rejections.labelValues("finalize", r.reason().name()).inc();
+                if (!r.reason().retryLater()) {
+                    LOG.warn("finalize {} epoch {} rejected: {}", due.market(), due.epochId(), r.getMessage());
+                }
+            }
+        }
+        return done;
+    }
+
+    /** Signed or committed bundles left from before a restart, oldest sequence first. */
+    public java.util.List<Hash32> pending() {
+        return store.unfinished().stream()
+                .filter(b -> b.status() == PublishStatus.SIGNED || b.status() == PublishStatus.COMMITTED)
+                .map(StoredBundle::bundleHash).toList();
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+}

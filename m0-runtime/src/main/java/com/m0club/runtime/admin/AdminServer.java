@@ -1,0 +1,284 @@
+package com.m0club.runtime.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.m0club.runtime.BuildInfo;
+import com.m0club.runtime.config.ConfigSummary;
+import com.m0club.runtime.config.M0Keys;
+import com.m0club.runtime.http.JsonResponses;
+import com.m0club.runtime.json.Json;
+import com.m0club.runtime.lifecycle.Service;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin listener every M0 process runs (ARCHITECTURE.md, "Operational surface"), on Helidon SE:
+ * <ul>
+ *   <li>{@code GET /healthz}: liveness, {@code 200 {"status":"UP"}} while the process serves HTTP;</li>
+ *   <li>{@code GET /readyz}: every {@link ReadinessCheck} in parallel with a per-check timeout; 200 if all are up,
+ *       else 503, body {@code {"status","checks":[{"name","status","detail","latency_ms"}]}};</li>
+ *   <li>{@code GET /metrics}: the process registry in Prometheus text format;</li>
+ *   <li>{@code GET /v1/info}: name, version, git SHA, config hash, profile, roles, start time, image digest.</li>
+ * </ul>
+ * Liveness deliberately checks nothing external: a database outage should take a pod out of the load balancer
+ * (readiness), not restart it.
+ */
+public final class AdminServer implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    /** Per-check readiness timeout unless configured. */
+    public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String host;
+    private final int requestedPort;
+    private final BuildInfo buildInfo;
+    private final ConfigSummary config;
+    private final PrometheusRegistry registry;
+    private final Optional<String> imageDigest;
+    private final InstantSource clock;
+    private final ReadinessProbe probe;
+    private final Counter requestFailures;
+    private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
+
+    private WebServer server;
+    private Instant startedAt;
+    private boolean closed;
+
+    /**
+     * An admin server on all interfaces with the default check timeout, the system clock and the image digest
+     * from the process environment ({@value M0Keys#IMAGE_DIGEST_ENV}).
+     */
+    public AdminServer(int port, BuildInfo buildInfo, ConfigSummary config, PrometheusRegistry registry,
+            List<ReadinessCheck> checks) {
+        this(builder().port(port).buildInfo(buildInfo).config(config).registry(registry).checks(checks));
+    }
+
+    private AdminServer(Builder builder) {
+        if (builder.port < 0 || builder.port > 65535) {
+            throw new IllegalArgumentException("admin port must be between 0 and 65535, got " + builder.port);
+        }
+        this.host = builder.host;
+        this.requestedPort = builder.port;
+        this.buildInfo = Objects.requireNonNull(builder.buildInfo, "buildInfo");
+        this.config = Objects.requireNonNull(builder.config, "config");
+        this.registry = Objects.requireNonNull(builder.registry, "registry");
+        this.imageDigest = builder.imageDigest;
+        this.clock = builder.clock;
+        this.probe = new ReadinessProbe(builder.checks, builder.checkTimeout, registry);
+        this.requestFailures = Counter.builder()
+                .name("m0_admin_request_failures_total")
+                .help("Admin endpoint requests that failed with an internal error")
+                .labelNames("endpoint")
+                .register(registry);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "admin-server";
+    }
+
+    /** Binds and starts serving. */
+    @Override
+    public synchronized void start() {
+        if (server != null || closed) {
+            throw new IllegalStateException("admin server already " + (closed ? "closed" : "started"));
+        }
+        startedAt = clock.instant();
+        server = WebServer.builder()
+                .host(host)
+                .port(requestedPort)
+                .shutdownHook(false)
+                .routing(this::routing)
+                .build()
+                .start();
+        LOG.info("admin server listening on {}:{}", host, server.port());
+    }
+
+    /** The bound port (the real one when started with port 0). */
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("admin server is not started");
+        }
+        return server.port();
+    }
+
+    /** Stops the listener and interrupts running checks; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.stop();
+        }
+        probe.close();
+    }
+
+    private void routing(HttpRouting.Builder routing) {
+        routing.get("/healthz", guarded("healthz", this::healthz))
+                .get("/readyz", guarded("readyz", this::readyz))
+                .get("/metrics", guarded("metrics", this::metrics))
+                .get("/v1/info", guarded("info", this::info));
+    }
+
+    private void healthz(ServerRequest request, ServerResponse response) {
+        ObjectNode body = Json.object();
+        body.put("status", "UP");
+        JsonResponses.ok(response, body);
+    }
+
+    private void readyz(ServerRequest request, ServerResponse response) {
+        ReadinessReport report = probe.run();
+        JsonResponses.send(response, report.up() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
+                report.toJson());
+    }
+
+    private void metrics(ServerRequest request, ServerResponse response) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        metricsWriter.write(out, registry.scrape());
+        response.header(HeaderNames.CONTENT_TYPE, metricsWriter.getContentType());
+        response.send(out.toByteArray());
+    }
+
+    private void info(ServerRequest request, ServerResponse response) {
+        ObjectNode body = Json.object();
+        body.put("name", "m0");
+        body.put("version", buildInfo.version());
+        body.put("git_sha", buildInfo.gitSha());
+        body.put("build_time", buildInfo.buildTime());
+        body.put("config_hash", config.hash());
+        body.put("env", config.env());
+        ArrayNode roles = body.putArray("roles");
+        config.roles().forEach(roles::add);
+        body.put("started_at", startedAt.toString());
+        if (imageDigest.isPresent()) {
+            body.put("image_digest", imageDigest.get());
+        } else {
+            body.putNull("image_digest");
+        }
+        JsonResponses.ok(response, body);
+    }
+
+    /** Counts and logs an internal failure and answers 500 with the standard error body. */
+    private Handler guarded(String endpoint, Endpoint handler) {
+        requestFailures.labelValues(endpoint);
+        return (request, response) -> {
+            try {
+                handler.handle(request, response);
+            } catch (Exception e) {
+                requestFailures.labelValues(endpoint).inc();
+                LOG.error("admin endpoint {} failed", endpoint, e);
+                if (!response.isSent()) {
+                    JsonResponses.error(response, Status.INTERNAL_SERVER_ERROR_500, "internal_error",
+                            endpoint + " failed");
+                }
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface Endpoint {
+        void handle(ServerRequest request, ServerResponse response) throws Exception;
+    }
+
+    /** Builder for everything beyond the common constructor. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 9090;
+        private BuildInfo buildInfo;
+        private ConfigSummary config;
+        private PrometheusRegistry registry;
+        private List<ReadinessCheck> checks = List.of();
+        private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
+        private InstantSource clock = InstantSource.system();
+        private Optional<String> imageDigest = M0Keys.imageDigest(System.getenv());
+
+        private Builder() {
+        }
+
+        /** Bind address (default {@code 0.0.0.0}: Kubernetes probes come from the node). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port; 0 picks a free one (read it back with {@link AdminServer#port()}). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder buildInfo(BuildInfo buildInfo) {
+            this.buildInfo = Objects.requireNonNull(buildInfo, "buildInfo");
+            return this;
+        }
+
+        public Builder config(ConfigSummary config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The process registry, exposed on {@code /metrics}; the server's own metrics are registered in it. */
+        public Builder registry(PrometheusRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        public Builder checks(List<ReadinessCheck> checks) {
+            this.checks = List.copyOf(checks);
+            return this;
+        }
+
+        /** Per-check readiness timeout (default 2 s). */
+        public Builder checkTimeout(Duration checkTimeout) {
+            this.checkTimeout = Objects.requireNonNull(checkTimeout, "checkTimeout");
+            return this;
+        }
+
+        /** Source of {@code started_at} (default the system clock). */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The image digest reported on {@code /v1/info} (default from {@value M0Keys#IMAGE_DIGEST_ENV}). */
+        public Builder imageDigest(Optional<String> imageDigest) {
+            this.imageDigest = Objects.requireNonNull(imageDigest, "imageDigest");
+            return this;
+        }
+
+        /** Reads the image digest from an environment map (tests pass a map; production the process env). */
+        public Builder environment(Map<String, String> env) {
+            this.imageDigest = M0Keys.imageDigest(env);
+            return this;
+        }
+
+        public AdminServer build() {
+            return new AdminServer(this);
+        }
+    }
+}

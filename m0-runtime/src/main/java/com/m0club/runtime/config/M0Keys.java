@@ -1,0 +1,228 @@
+package com.m0club.runtime.config;
+
+import com.m0club.runtime.log.LogFormat;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The configuration every M0 process understands (ARCHITECTURE.md, "Operational surface"; seed section 18).
+ * Modules with settings of their own build a schema that {@linkplain ConfigSchema.Builder#include includes}
+ * {@link #schema()}.
+ *
+ * <p>Profiles: {@code dev} defaults everything so {@code m0} runs on a laptop with no setup; in {@code staging}
+ * and {@code prod}, external dependencies (PostgreSQL, signer agents, signer set, roles) have no defaults and
+ * must be set, so a missing setting fails at start-up naming the key instead of falling back to a dev value.
+ */
+public final class M0Keys {
+
+    /** Env var with the container image digest, reported by {@code /v1/info}; not part of the config hash. */
+    public static final String IMAGE_DIGEST_ENV = "M0_IMAGE_DIGEST";
+
+    /** Env var naming the TOML config file, read by {@link #configFile(Map)}. */
+    public static final String CONFIG_FILE_ENV = "M0_CONFIG_FILE";
+
+    /** Largest signer set (mirrors {@code SignerSet.MAX_KEYS} in m0-protocol, which this module cannot see). */
+    public static final int MAX_SIGNERS = 32;
+
+    private static final long U32_MAX = 0xFFFF_FFFFL;
+    private static final long DAY_MS = 86_400_000L;
+
+    public static final ConfigKey<Profile> ENV = ConfigKey.builder("env", Profile.type())
+            .env("M0_ENV").toml("env")
+            .description("deployment profile: " + Profile.ids())
+            .defaultValue(Profile.DEV)
+            .build();
+
+    public static final ConfigKey<Set<Role>> ROLES = ConfigKey.builder("roles",
+                    ValueTypes.enumSet(Role.class, Role::id))
+            .env("M0_ROLES").toml("roles")
+            .description("comma-separated roles this process runs")
+            .defaultIn(Profile.DEV, Collections.unmodifiableSet(EnumSet.allOf(Role.class)))
+            .requiredIn(Profile.STAGING, Profile.PROD)
+            .rule(roles -> !roles.isEmpty(), "must name at least one role")
+            .build();
+
+    public static final ConfigKey<Path> DATA_DIR = ConfigKey.builder("data_dir", ValueTypes.path())
+            .env("M0_DATA_DIR").toml("data_dir")
+            .description("directory for local state (embedded database, artifacts)")
+            .defaultValue(Path.of("./.m0"))
+            .build();
+
+    public static final ConfigKey<PostgresUrl> POSTGRES_URL = ConfigKey.builder("postgres_url", PostgresUrl.type())
+            .env("M0_POSTGRES_URL").toml("postgres.url")
+            .description("PostgreSQL URL (postgresql://user:pass@host:port/db or jdbc:postgresql://...)")
+            .requiredIn(Profile.STAGING, Profile.PROD)
+            .secret()
+            .build();
+
+    public static final ConfigKey<URI> REDIS_URL = ConfigKey.builder("redis_url", ValueTypes.url("redis", "rediss"))
+            .env("M0_REDIS_URL").toml("redis.url")
+            .description("Redis URL (redis:// or rediss://)")
+            .secret()
+            .build();
+
+    public static final ConfigKey<String> EVENTLOG_URL = ConfigKey.builder("eventlog_url", ValueTypes.string())
+            .env("M0_EVENTLOG_URL").toml("eventlog.url")
+            .description("event log location, e.g. kafka://broker-1:9092,broker-2:9092")
+            .rule(url -> url.matches("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+"),
+                    "must be scheme://location, e.g. kafka://broker:9092")
+            .build();
+
+    public static final ConfigKey<URI> SOLANA_RPC_URL = ConfigKey.builder("solana_rpc_url",
+                    ValueTypes.url("http", "https"))
+            .env("SOLANA_RPC_URL").toml("solana.rpc_url")
+            .description("Solana JSON-RPC endpoint")
+            .build();
+
+    public static final ConfigKey<URI> SOLANA_WS_URL = ConfigKey.builder("solana_ws_url", ValueTypes.url("ws", "wss"))
+            .env("SOLANA_WS_URL").toml("solana.ws_url")
+            .description("Solana pubsub WebSocket endpoint")
+            .build();
+
+    public static final ConfigKey<List<URI>> SIGNER_ENDPOINTS = ConfigKey.builder("signer_endpoints",
+                    ValueTypes.list(ValueTypes.url("http", "https")))
+            .env("M0_SIGNER_ENDPOINT").toml("signer.endpoints")
+            .description("comma-separated signer agent base URLs")
+            .requiredIn(Profile.STAGING, Profile.PROD)
+            .rule(list -> !list.isEmpty(), "must list at least one URL")
+            .rule(list -> Set.copyOf(list).size() == list.size(), "must not list a URL twice")
+            .build();
+
+    public static final ConfigKey<Long> SIGNER_SET_ID = ConfigKey.builder("signer_set_id", ValueTypes.longInteger())
+            .env("M0_SIGNER_SET_ID").toml("signer.set_id")
+            .description("active signer set id (u32)")
+            .defaultIn(Profile.DEV, 1L)
+            .requiredIn(Profile.STAGING, Profile.PROD)
+            .rule(new Rule<Long>("must be a u32 (0.." + U32_MAX + ")", id -> id >= 0 && id <= U32_MAX))
+            .build();
+
+    public static final ConfigKey<Integer> PUBLISH_CONCURRENCY = ConfigKey.builder("publish_concurrency",
+                    ValueTypes.integer())
+            .env("M0_PUBLISH_CONCURRENCY").toml("publish.concurrency")
+            .description("bundles submitted concurrently")
+            .defaultValue(4)
+            .rule(Rule.between(1, 64))
+            .build();
+
+    public static final ConfigKey<MarketTierPolicy> MARKET_TIER_POLICY = ConfigKey.builder("market_tier_policy",
+                    ValueTypes.enumOf(MarketTierPolicy.class))
+            .env("M0_MARKET_TIER_POLICY").toml("market.tier_policy")
+            .description("global guardrail profile: PERMISSIVE|NORMAL|STRICT")
+            .defaultValue(MarketTierPolicy.NORMAL)
+            .build();
+
+    public static final ConfigKey<Integer> ADMIN_PORT = ConfigKey.builder("admin_port", ValueTypes.integer())
+            .env("M0_ADMIN_PORT").toml("admin.port")
+            .description("admin listener (/healthz, /readyz, /metrics, /v1/info); 0 = ephemeral")
+            .defaultValue(9090)
+            .rule(Rule.between(0, 65535))
+            .build();
+
+    public static final ConfigKey<Integer> API_PORT = ConfigKey.builder("api_port", ValueTypes.integer())
+            .env("M0_API_PORT").toml("api.port")
+            .description("public API listener; 0 = ephemeral")
+            .defaultValue(8080)
+            .rule(Rule.between(0, 65535))
+            .build();
+
+    public static final ConfigKey<Path> MARKETS_FILE = ConfigKey.builder("markets_file", ValueTypes.path())
+            .env("M0_MARKETS_FILE").toml("markets_file")
+            .description("market registry TOML")
+            .defaultValue(Path.of("config/markets.toml"))
+            .build();
+
+    public static final ConfigKey<LogFormat> LOG_FORMAT = ConfigKey.builder("log_format",
+                    ValueTypes.enumOf(LogFormat.class, LogFormat::id))
+            .env("M0_LOG_FORMAT").toml("log.format")
+            .description("json|text")
+            .defaultValue(LogFormat.JSON)
+            .build();
+
+    public static final ConfigKey<String> LOG_LEVEL = ConfigKey.builder("log_level",
+                    ValueTypes.oneOf("trace", "debug", "info", "warn", "error"))
+            .env("M0_LOG_LEVEL").toml("log.level")
+            .description("root log level")
+            .defaultValue("info")
+            .build();
+
+    public static final ConfigKey<Long> DEV_EPOCH_WINDOW_MS = ConfigKey.builder("dev_epoch_window_ms",
+                    ValueTypes.longInteger())
+            .env("M0_DEV_EPOCH_WINDOW_MS").toml("dev.epoch_window_ms")
+            .description("dev: epoch length in ms")
+            .defaultIn(Profile.DEV, 60_000L)
+            .rule(Rule.betweenLong(1, DAY_MS))
+            .build();
+
+    public static final ConfigKey<Long> DEV_FINALIZATION_DELAY_MS = ConfigKey.builder("dev_finalization_delay_ms",
+                    ValueTypes.longInteger())
+            .env("M0_DEV_FINALIZATION_DELAY_MS").toml("dev.finalization_delay_ms")
+            .description("dev: delay after an epoch closes before it is finalized, in ms")
+            .defaultIn(Profile.DEV, 10_000L)
+            .rule(Rule.betweenLong(0, DAY_MS))
+            .build();
+
+    public static final ConfigKey<Integer> DEV_SIGNER_COUNT = ConfigKey.builder("dev_signer_count",
+                    ValueTypes.integer())
+            .env("M0_DEV_SIGNER_COUNT").toml("dev.signer_count")
+            .description("dev: in-process signer agents (n of m-of-n)")
+            .defaultIn(Profile.DEV, 3)
+            .rule(Rule.between(1, MAX_SIGNERS))
+            .build();
+
+    public static final ConfigKey<Integer> DEV_SIGNER_THRESHOLD = ConfigKey.builder("dev_signer_threshold",
+                    ValueTypes.integer())
+            .env("M0_DEV_SIGNER_THRESHOLD").toml("dev.signer_threshold")
+            .description("dev: signatures required (m of m-of-n)")
+            .defaultIn(Profile.DEV, 2)
+            .rule(Rule.between(1, MAX_SIGNERS))
+            .build();
+
+    private static final ConfigSchema SCHEMA = ConfigSchema.builder(ENV)
+            .keys(ROLES, DATA_DIR, POSTGRES_URL, REDIS_URL, EVENTLOG_URL, SOLANA_RPC_URL, SOLANA_WS_URL,
+                    SIGNER_ENDPOINTS, SIGNER_SET_ID, PUBLISH_CONCURRENCY, MARKET_TIER_POLICY, ADMIN_PORT, API_PORT,
+                    MARKETS_FILE, LOG_FORMAT, LOG_LEVEL, DEV_EPOCH_WINDOW_MS, DEV_FINALIZATION_DELAY_MS,
+                    DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD)
+            .constraint("dev_signer_threshold must not exceed dev_signer_count",
+                    config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
+                    DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
+            .knownEnv(IMAGE_DIGEST_ENV, CONFIG_FILE_ENV)
+            .warnUnknownEnv("M0_")
+            .build();
+
+    private M0Keys() {
+    }
+
+    /** The M0 schema. */
+    public static ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    /** {@link ConfigLoader#load} with {@link #schema()}. */
+    public static Config load(Map<String, String> env, Optional<Path> tomlFile) {
+        return ConfigLoader.load(SCHEMA, env, tomlFile);
+    }
+
+    /** The TOML file named by {@value #CONFIG_FILE_ENV}, if set and non-empty. */
+    public static Optional<Path> configFile(Map<String, String> env) {
+        return Optional.ofNullable(env.get(CONFIG_FILE_ENV)).filter(s -> !s.isBlank()).map(s -> Path.of(s.strip()));
+    }
+
+    /** The container image digest from {@value #IMAGE_DIGEST_ENV}, if set and non-empty. */
+    public static Optional<String> imageDigest(Map<String, String> env) {
+        return Optional.ofNullable(env.get(IMAGE_DIGEST_ENV)).map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    /** Hash, profile and roles of a config loaded with a schema that includes this one. */
+    public static ConfigSummary summary(Config config) {
+        List<String> roles = config.find(ROLES)
+                .map(set -> set.stream().sorted().map(Role::id).toList())
+                .orElse(List.of());
+        return new ConfigSummary(config.hash(), config.profile().id(), roles);
+    }
+}

@@ -1,0 +1,162 @@
+package com.m0club.signer.agent;
+
+import com.m0club.protocol.sign.SigningKey;
+import com.m0club.signer.BearerToken;
+import com.m0club.signer.guard.ReplayGuard;
+import com.m0club.signer.guard.ReplayGuardException;
+import com.m0club.signer.keystore.KeyFileException;
+import com.m0club.signer.keystore.KeyStoreFile;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone signer agent program: one key, one state dir, one HTTP port; no Kafka, no database.
+ *
+ * <table>
+ *   <caption>Environment</caption>
+ *   <tr><td>{@code M0_SIGNER_KEY_FILE}</td><td>required: the key file ({@link KeyStoreFile} format, mode 0600 or
+ *       0400); create it with {@code m0 signer keygen}</td></tr>
+ *   <tr><td>{@code M0_SIGNER_STATE_DIR}</td><td>required: this agent's own durable dir (replay journal); must
+ *       survive restarts (a PersistentVolume, never an emptyDir)</td></tr>
+ *   <tr><td>{@code M0_SIGNER_SET_ID}</td><td>required: the signer set id; must equal the config file's</td></tr>
+ *   <tr><td>{@code M0_SIGNER_CONFIG}</td><td>required: JSON file with the signer set and markets
+ *       ({@link AgentConfig})</td></tr>
+ *   <tr><td>{@code M0_SIGNER_PORT}</td><td>optional, default 8090</td></tr>
+ *   <tr><td>{@code M0_SIGNER_HOST}</td><td>optional bind address, default 0.0.0.0</td></tr>
+ *   <tr><td>{@code M0_SIGNER_AUTH_TOKEN_FILE}</td><td>optional: file with the shared bearer token</td></tr>
+ * </table>
+ *
+ * Invalid configuration exits with status 2 and a message naming the variable or key. The agent serves
+ * {@code /v1/sign}, {@code /v1/key}, {@code /healthz} and {@code /metrics} on its one port.
+ */
+public final class SignerAgentMain {
+    public static final String KEY_FILE = "M0_SIGNER_KEY_FILE";
+    public static final String STATE_DIR = "M0_SIGNER_STATE_DIR";
+    public static final String SET_ID = "M0_SIGNER_SET_ID";
+    public static final String CONFIG = "M0_SIGNER_CONFIG";
+    public static final String PORT = "M0_SIGNER_PORT";
+    public static final String HOST = "M0_SIGNER_HOST";
+    public static final String AUTH_TOKEN_FILE = "M0_SIGNER_AUTH_TOKEN_FILE";
+    public static final int DEFAULT_PORT = 8090;
+
+    private SignerAgentMain() {}
+
+    /** A started agent and its server; closing stops the server, then closes the agent (and its journal). */
+    public record Running(SignerAgent agent, SignerAgentServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } finally {
+                agent.close();
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        Running running;
+        try {
+            running = start(System.getenv(), InstantSource.system(), new PrometheusRegistry());
+        } catch (AgentConfigException | KeyFileException | ReplayGuardException e) {
+            System.err.println("m0 signer-agent: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "m0-signer-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads {@code env}, loads the key, config and journal, and starts the server. */
+    public static Running start(Map<String, String> env, InstantSource clock, PrometheusRegistry registry) {
+        Logger log = LoggerFactory.getLogger(SignerAgentMain.class);
+        Path keyFile = Path.of(required(env, KEY_FILE));
+        Path stateDir = Path.of(required(env, STATE_DIR));
+        long setId = integer(env, SET_ID, -1, 0, 0xFFFF_FFFFL);
+        AgentConfig config = AgentConfig.load(Path.of(required(env, CONFIG)));
+        int port = (int) integer(env, PORT, DEFAULT_PORT, 0, 65_535);
+        String host = Optional.ofNullable(env.get(HOST)).filter(h -> !h.isBlank()).orElse("0.0.0.0");
+        Optional<BearerToken> token;
+        try {
+            token = Optional.ofNullable(env.get(AUTH_TOKEN_FILE)).filter(s -> !s.isBlank())
+                    .map(f -> BearerToken.fromFile(Path.of(f)));
+        } catch (IllegalArgumentException e) {
+            throw new AgentConfigException(AUTH_TOKEN_FILE + ": " + e.getMessage(), e);
+        }
+        if (config.signerSet().id() != setId) {
+            throw new AgentConfigException(SET_ID + " is " + setId + " but the config file's signer_set.id is "
+                    + config.signerSet().id());
+        }
+        SigningKey key = KeyStoreFile.load(keyFile);
+        if (!config.signerSet().contains(key.publicKey())) {
+            throw new AgentConfigException("the key in " + keyFile + " (public key " + key.publicKey().toHex()
+                    + ") is not a member of signer set " + setId + " in the config file");
+        }
+        SignerAgent agent = SignerAgent.builder()
+                .key(key)
+                .signerSet(config.signerSet())
+                .markets(config.directory())
+                .clock(clock)
+                .stateDir(stateDir)
+                .build();
+        try {
+            ReplayGuard.Recovery rec = agent.guard().recovery();
+            log.info("signer agent: key {}, signer set {} ({}-of-{}), {} markets, journal {} records read, {} bytes "
+                            + "of torn tail truncated, high-water mark {}", key.publicKey().toHex(), setId,
+                    config.signerSet().threshold(), config.signerSet().size(), config.markets().size(),
+                    rec.recordsRead(), rec.bytesTruncated(), agent.guard().highWaterMark(setId));
+            SignerAgentServer server = SignerAgentServer.builder(agent)
+                    .registry(registry)
+                    .exposeMetrics(registry)
+                    .bearerToken(token)
+                    .host(host)
+                    .port(port)
+                    .build()
+                    .start();
+            return new Running(agent, server);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new AgentConfigException(name + " is required");
+        }
+        return v.strip();
+    }
+
+    private static long integer(Map<String, String> env, String name, long dflt, long min, long max) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            if (dflt >= 0) {
+                return dflt;
+            }
+            throw new AgentConfigException(name + " is required");
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n < min || n > max) {
+                throw new AgentConfigException(name + " must be in " + min + ".." + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new AgentConfigException(name + " must be an integer, got '" + v.strip() + "'", e);
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package com.m0club.signer.agent;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.m0club.signer.BearerToken;
+import com.m0club.signer.BundleSummary;
+import com.m0club.signer.RefusalReason;
+import com.m0club.signer.SignerWire;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SignerAgent} on HTTP (Helidon SE WebServer); the contract is in {@link SignerWire}.
+ *
+ * <p>Every sign request, whatever its outcome, produces exactly one audit line on the logger
+ * {@code com.m0club.signer.audit}: request id, caller address, signer set, sequence, bundle hash, market count,
+ * result, HTTP status and reason. Key material never reaches it (the agent holds the key; this class sees only
+ * public keys and signatures).
+ *
+ * <p>Authentication is an optional shared bearer token ({@link BearerToken}), required on {@code /v1/*} when set;
+ * {@code /healthz} and {@code /metrics} stay open for probes and scrapes. Mutual TLS is a later issue.
+ *
+ * <p>Lifecycle: {@link #start} binds (port 0 picks a free port, see {@link #port}), {@link #close} stops. The server
+ * does not own the agent: close the agent after the server.
+ */
+public final class SignerAgentServer implements AutoCloseable {
+    /** Audit log: one line per sign request. */
+    public static final String AUDIT_LOGGER = "com.m0club.signer.audit";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignerAgentServer.class);
+    private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
+    private static final HeaderName REQUEST_ID = HeaderNames.create(SignerWire.REQUEST_ID_HEADER);
+    private static final Pattern REQUEST_ID_RULE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final SignerAgent agent;
+    private final SignerAgentMetrics metrics;
+    private final Optional<BearerToken> token;
+    private final Optional<PrometheusRegistry> exposedRegistry;
+    private final int maxBundleBytes;
+    private final String host;
+    private final WebServer server;
+
+    private SignerAgentServer(Builder b) {
+        this.agent = b.agent;
+        this.metrics = b.metrics;
+        this.token = b.token;
+        this.exposedRegistry = b.exposedRegistry;
+        this.maxBundleBytes = b.maxBundleBytes;
+        this.host = b.host;
+        this.server = WebServer.builder()
+                .host(b.host)
+                .port(b.port)
+                .shutdownGracePeriod(Duration.ofMillis(200))
+                .routing(this::routing)
+                .build();
+    }
+
+    public static Builder builder(SignerAgent agent) {
+        return new Builder(agent);
+    }
+
+    private void routing(HttpRouting.Builder r) {
+        r.post(SignerWire.SIGN_PATH, this::sign)
+                .get(SignerWire.KEY_PATH, this::key)
+                .get(SignerWire.HEALTH_PATH, (req, res) -> json(res, Status.OK_200,
+                        SignerWire.JSON.createObjectNode().put("status", "UP")));
+        exposedRegistry.ifPresent(registry -> r.get(SignerWire.METRICS_PATH, (req, res) -> {
+            PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            writer.write(out, registry.scrape());
+            res.header(HeaderNames.CONTENT_TYPE, writer.getContentType()).send(out.toByteArray());
+        }));
+    }
+
+    /** Binds and starts serving; returns this. */
+    public SignerAgentServer start() {
+        server.start();
+        LOG.info("signer agent {} (signer set {}) listening on {}:{}", agent.publicKey().toHex(),
+                agent.signerSet().id(), host, server.port());
+        return this;
+    }
+
+    /** The bound port (after {@link #start}). */
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code http://<host>:<port>}, with a wildcard bind address shown as loopback. */
+    public URI endpoint() {
+        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
+    }
+
+    public SignerAgent agent() {
+        return agent;
+    }
+
+    @Override
+    public void close() {
+        if (server.isRunning()) {
+            server.stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SignerAgentServer[" + agent + ", " + host + ":" + (server.isRunning() ? port() : "-") + "]";
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    private void key(ServerRequest req, ServerResponse res) {
+        if (!authorized(req)) {
+            error(res, Status.UNAUTHORIZED_401, SignerWire.UNAUTHORIZED, "missing or wrong bearer token");
+            return;
+        }
+        json(res, Status.OK_200, SignerWire.JSON.createObjectNode()
+                .put(SignerWire.PUBLIC_KEY_HEX, agent.publicKey().toHex())
+                .put(SignerWire.SIGNER_SET_ID, agent.signerSet().id()));
+    }
+
+    private void sign(ServerRequest req, ServerResponse res) {
+        Audit audit = new Audit(caller(req));
+        try {
+            Optional<String> presentedId = req.headers().first(REQUEST_ID);
+            if (presentedId.isPresent() && !REQUEST_ID_RULE.matcher(presentedId.get()).matches()) {
+                reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
+                        SignerWire.REQUEST_ID_HEADER + " must match " + REQUEST_ID_RULE.pattern());
+                return;
+            }
+            audit.requestId = presentedId.orElseGet(() -> "agent-" + UUID.randomUUID());
+            res.header(REQUEST_ID, audit.requestId);
+            if (!authorized(req)) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+                reject(res, audit, Status.UNAUTHORIZED_401, SignerWire.UNAUTHORIZED,
+                        SignerAgentMetrics.UNAUTHORIZED, "missing or wrong bearer token");
+                return;
+            }
+            Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
+            if (contentType.isEmpty() || !mediaType(contentType.get()).equals(SignerWire.BUNDLE_CONTENT_TYPE)) {
+                reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
+                        "Content-Type must be " + SignerWire.BUNDLE_CONTENT_TYPE + " (canonical bundle bytes), got "
+                                + contentType.map(SignerAgentServer::printable).orElse("none"));
+                return;
+            }
+            OptionalLong declared = req.headers().contentLength();
+            if (declared.isPresent() && declared.getAsLong() > maxBundleBytes) {
+                reject(res, audit, Status.REQUEST_ENTITY_TOO_LARGE_413, SignerWire.PAYLOAD_TOO_LARGE,
+                        SignerAgentMetrics.TOO_LARGE, "body is " + declared.getAsLong() + " bytes; the limit is "
+                                + maxBundleBytes);
+                return;
+            }
+            byte[] body;
+            try {
+                body = readBody(req);
+            } catch (IOException | UncheckedIOException e) {
+                reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
+                        "the request body could not be read: " + e.getMessage());
+                return;
+            }
+            if (body == null) {
+                reject(res, audit, Status.REQUEST_ENTITY_TOO_LARGE_413, SignerWire.PAYLOAD_TOO_LARGE,
+                        SignerAgentMetrics.TOO_LARGE, "body exceeds the limit of " + maxBundleBytes + " bytes");
+                return;
+            }
+            if (body.length == 0) {
+                reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
+                        "the body is empty; send the canonical bundle bytes");
+                return;
+            }
+            long started = System.nanoTime();
+            SignResult result = agent.sign(body);
+            metrics.signSeconds((System.nanoTime() - started) / 1e9);
+            result.summary().ifPresent(s -> audit.bundle = s);
+            switch (result) {
+                case SignResult.Signed s -> {
+                    metrics.request(SignerAgentMetrics.SIGNED);
+                    audit.log(200, s.repeat() ? "signed_repeat" : "signed", "-");
+                    json(res, Status.OK_200, SignerWire.JSON.createObjectNode()
+                            .put(SignerWire.PUBLIC_KEY_HEX, s.signature().key().toHex())
+                            .put(SignerWire.SIGNATURE_HEX, s.signature().signatureHex())
+                            .put(SignerWire.SIGNER_SET_ID, s.bundle().signerSetId())
+                            .put(SignerWire.SEQUENCE, s.sequence())
+                            .put(SignerWire.BUNDLE_HASH_HEX, s.bundleHash().toHex()));
+                }
+                case SignResult.Refused r -> {
+                    metrics.request(SignerAgentMetrics.REFUSED);
+                    metrics.refusal(r.reason());
+                    Status status = statusOf(r.reason());
+                    audit.log(status.code(), "refused", r.reason().name());
+                    error(res, status, r.reason().name(), r.message());
+                }
+            }
+        } catch (RuntimeException e) {
+            metrics.request(SignerAgentMetrics.ERROR);
+            audit.log(500, "error", e.getClass().getSimpleName());
+            LOG.error("sign request {} failed unexpectedly", audit.requestId, e);
+            if (!res.isSent()) {
+                error(res, Status.INTERNAL_SERVER_ERROR_500, SignerWire.INTERNAL, "internal error; see the agent log");
+            }
+        }
+    }
+
+    private void reject(ServerResponse res, Audit audit, Status status, String error, String result, String message) {
+        metrics.request(result);
+        audit.log(status.code(), result, error);
+        error(res, status, error, message);
+    }
+
+    static Status statusOf(RefusalReason reason) {
+        return switch (reason.category()) {
+            case BUNDLE, POLICY -> Status.UNPROCESSABLE_CONTENT_422;
+            case REPLAY -> Status.CONFLICT_409;
+            case UNAVAILABLE -> Status.SERVICE_UNAVAILABLE_503;
+        };
+    }
+
+    /** Reads at most the limit; null when the body is longer. */
+    private byte[] readBody(ServerRequest req) throws IOException {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes(maxBundleBytes + 1);
+            return body.length > maxBundleBytes ? null : body;
+        }
+    }
+
+    private boolean authorized(ServerRequest req) {
+        return token.isEmpty() || token.get().matches(req.headers().first(HeaderNames.AUTHORIZATION));
+    }
+
+    private static String caller(ServerRequest req) {
+        try {
+            return req.remotePeer().host() + ":" + req.remotePeer().port();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String mediaType(String contentType) {
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** A header value safe to echo in a message: printable ASCII, at most 64 characters. */
+    private static String printable(String value) {
+        String v = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return v.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private static void json(ServerResponse res, Status status, ObjectNode body) {
+        byte[] bytes;
+        try {
+            bytes = SignerWire.JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        res.status(status).header(HeaderNames.CONTENT_TYPE, SignerWire.JSON_CONTENT_TYPE).send(bytes);
+    }
+
+    private static void error(ServerResponse res, Status status, String error, String message) {
+        json(res, status, SignerWire.JSON.createObjectNode().put(SignerWire.ERROR, error)
+                .put(SignerWire.MESSAGE, message));
+    }
+
+    /** The audit line of one sign request, filled in as the request is understood. */
+    private static final class Audit {
+        final String caller;
+        String requestId = "-";
+        BundleSummary bundle;
+
+        Audit(String caller) {
+            this.caller = caller;
+        }
+
+        void log(int status, String result, String reason) {
+            if (bundle == null) {
+                AUDIT.info("sign request_id={} caller={} set=- sequence=- bundle_hash=- markets=- result={} "
+                        + "status={} reason={}", requestId, caller, result, status, reason);
+            } else {
+                AUDIT.info("sign request_id={} caller={} set={} sequence={} bundle_hash={} markets={} result={} "
+                                + "status={} reason={}", requestId, caller, bundle.signerSetId(), bundle.sequence(),
+                        bundle.bundleHash().toHex(), bundle.marketCount(), result, status, reason);
+            }
+        }
+    }
+
+    /** Options for one agent server. The agent and metrics are required; host defaults to loopback, port to 0. */
+    public static final class Builder {
+        private final SignerAgent agent;
+        private SignerAgentMetrics metrics;
+        private Optional<BearerToken> token = Optional.empty();
+        private Optional<PrometheusRegistry> exposedRegistry = Optional.empty();
+        private int maxBundleBytes = SignerWire.MAX_BUNDLE_BYTES;
+        private String host = "127.0.0.1";
+        private int port;
+
+        private Builder(SignerAgent agent) {
+            this.agent = Objects.requireNonNull(agent, "agent");
+        }
+
+        /** Metrics shared with other agents in this JVM (one {@link SignerAgentMetrics} per registry). */
+        public Builder metrics(SignerAgentMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** Registers this server's metrics in {@code registry} (only one agent per registry; else use metrics()). */
+        public Builder registry(PrometheusRegistry registry) {
+            this.metrics = new SignerAgentMetrics(registry);
+            return this;
+        }
+
+        /** Requires {@code Authorization: Bearer <token>} on /v1/*. */
+        public Builder bearerToken(BearerToken token) {
+            this.token = Optional.of(Objects.requireNonNull(token, "token"));
+            return this;
+        }
+
+        public Builder bearerToken(Optional<BearerToken> token) {
+            this.token = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /** Also serves {@code GET /metrics} from {@code registry} (the standalone agent has no other admin port). */
+        public Builder exposeMetrics(PrometheusRegistry registry) {
+            this.exposedRegistry = Optional.of(Objects.requireNonNull(registry, "registry"));
+            return this;
+        }
+
+        public Builder maxBundleBytes(int maxBundleBytes) {
+            if (maxBundleBytes < 1) {
+                throw new IllegalArgumentException("max bundle bytes must be >= 1, got " + maxBundleBytes);
+            }
+            this.maxBundleBytes = maxBundleBytes;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** 0 (the default) picks a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public SignerAgentServer build() {
+            if (metrics == null) {
+                throw new IllegalStateException("signer agent server: metrics (or a registry) is required");
+            }
+            return new SignerAgentServer(this);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package com.m0club.signer.agent;
+
+import static com.m0club.signer.Fixtures.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.m0club.protocol.sign.SigningKey;
+import com.m0club.signer.Fixtures;
+import com.m0club.signer.Fixtures.MutableClock;
+import com.m0club.signer.SignerWire;
+import com.m0club.signer.keystore.KeyFileException;
+import com.m0club.signer.keystore.KeyStoreFile;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SignerAgentMainTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private Path keyFile;
+    private Path config;
+    private final Map<String, String> env = new HashMap<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        keyFile = dir.resolve("keys/agent-0.key");
+        SigningKey own = KeyStoreFile.loadOrGenerate(keyFile);
+        List<String> keys = List.of(own.publicKey().toHex(), Fixtures.key(1).publicKey().toHex(),
+                Fixtures.key(2).publicKey().toHex());
+        config = dir.resolve("signer.json");
+        Files.writeString(config, """
+                {
+                  "signer_set": {"id": 7, "threshold": 2, "keys": ["%s", "%s", "%s"]},
+                  "markets": [
+                    {"id": "SPORTS_LAL_BOS", "domain": "SPORTS", "tier": "NORMAL", "outcomes": ["HOME", "AWAY"],
+                     "status": "ACTIVE"},
+                    {"id": "CRYPTO_BTC_UP", "domain": "CRYPTO", "tier": "FAST", "outcomes": ["UP", "DOWN"],
+                     "status": "ACTIVE", "epoch_window_ms": 60000, "publish_cadence_ms": 1000,
+                     "timing": {"max_commit_staleness_ms": 300000, "max_clock_skew_ms": 5000}}
+                  ]
+                }
+                """.formatted(keys.get(0), keys.get(1), keys.get(2)));
+        env.put(SignerAgentMain.KEY_FILE, keyFile.toString());
+        env.put(SignerAgentMain.STATE_DIR, dir.resolve("state").toString());
+        env.put(SignerAgentMain.SET_ID, "7");
+        env.put(SignerAgentMain.CONFIG, config.toString());
+        env.put(SignerAgentMain.PORT, "0");
+        env.put(SignerAgentMain.HOST, "127.0.0.1");
+    }
+
+    @Test
+    void startsFromEnvironmentAndServesSignKeyHealthAndMetrics() throws Exception {
+        try (SignerAgentMain.Running running = SignerAgentMain.start(env, clock, new PrometheusRegistry());
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            URI base = running.server().endpoint();
+            HttpResponse<String> key = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/key")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(key.statusCode()).isEqualTo(200);
+            assertThat(key.body()).contains(running.agent().publicKey().toHex());
+
+            HttpResponse<String> sign = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sign"))
+                            .header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bundle(1, NOW).bytes())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(sign.statusCode()).as(sign.body()).isEqualTo(200);
+
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("m0_signer_requests_total{result=\"signed\"} 1")
+                    .contains("m0_signer_sign_seconds");
+        }
+    }
+
+    @Test
+    void configurationErrorsNameTheVariableOrKey() throws Exception {
+        Map<String, String> missing = new HashMap<>(env);
+        missing.remove(SignerAgentMain.STATE_DIR);
+        assertThatThrownBy(() -> SignerAgentMain.start(missing, clock, new PrometheusRegistry()))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("M0_SIGNER_STATE_DIR is required");
+
+        Map<String, String> wrongSet = new HashMap<>(env);
+        wrongSet.put(SignerAgentMain.SET_ID, "8");
+        assertThatThrownBy(() -> SignerAgentMain.start(wrongSet, clock, new PrometheusRegistry()))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("signer_set.id is 7");
+
+        Map<String, String> badPort = new HashMap<>(env);
+        badPort.put(SignerAgentMain.PORT, "http");
+        assertThatThrownBy(() -> SignerAgentMain.start(badPort, clock, new PrometheusRegistry()))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("M0_SIGNER_PORT must be an integer");
+
+        Path outsider = dir.resolve("keys/outsider.key");
+        KeyStoreFile.generate(outsider);
+        Map<String, String> notMember = new HashMap<>(env);
+        notMember.put(SignerAgentMain.KEY_FILE, outsider.toString());
+        assertThatThrownBy(() -> SignerAgentMain.start(notMember, clock, new PrometheusRegistry()))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("is not a member of signer set 7");
+
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> SignerAgentMain.start(env, clock, new PrometheusRegistry()))
+                .isInstanceOf(KeyFileException.class).hasMessageContaining("group or others");
+    }
+
+    @Test
+    void theConfigFileIsStrict() throws Exception {
+        String good = Files.readString(config);
+        Files.writeString(config, good.replace("\"threshold\": 2", "\"threshold\": 2, \"treshold\": 3"));
+        assertThatThrownBy(() -> AgentConfig.load(config))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining(config.toString())
+                .hasMessageContaining("signer_set.treshold: unknown key");
+
+        Files.writeString(config, good.replace("\"status\": \"ACTIVE\", \"epoch_window_ms\": 60000",
+                "\"status\": \"ACTIVE\", \"epoch_window_ms\": 60001"));
+        assertThatThrownBy(() -> AgentConfig.load(config))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("markets[1].publish_cadence_ms");
+
+        Files.writeString(config, good.replace("\"tier\": \"NORMAL\"", "\"tier\": \"QUICK\""));
+        assertThatThrownBy(() -> AgentConfig.load(config))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("markets[0].tier: must be one of");
+
+        Files.writeString(config, good.replace("\"threshold\": 2", "\"threshold\": 1"));
+        assertThatThrownBy(() -> AgentConfig.load(config))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("signer_set.threshold");
+
+        Files.writeString(config, good);
+        AgentConfig parsed = AgentConfig.load(config);
+        assertThat(parsed.markets()).hasSize(2);
+        assertThat(parsed.markets().get(1).timing().maxClockSkewMs()).isEqualTo(5_000);
+        assertThat(parsed.markets().get(1).timing().finalizationDelayMs()).isEqualTo(120_000);
+        assertThat(parsed.markets().get(0).schedule().publishCadenceMs()).isEqualTo(5_000);
+    }
+}

@@ -1,0 +1,117 @@
+package com.m0club.store.postgres;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL location split into a JDBC URL without credentials, a user and a password, so the URL can be logged
+ * and the password cannot. Accepts the two spellings operators paste into {@code M0_POSTGRES_URL}:
+ * <ul>
+ *   <li>{@code jdbc:postgresql://host[:port][,host2[:port]]/db[?user=..&password=..&sslmode=..]}</li>
+ *   <li>{@code postgresql://[user[:password]@]host[:port][,...]/db[?sslmode=..]} (libpq style; {@code postgres://}
+ *       too); user and password are percent-decoded</li>
+ * </ul>
+ * Other query parameters pass through to the driver unchanged.
+ *
+ * @param jdbcUrl the JDBC URL with any {@code user} and {@code password} parameters removed
+ */
+public record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
+    private static final String JDBC_PREFIX = "jdbc:postgresql://";
+
+    public PostgresUrl {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+    }
+
+    /**
+     * Parses either spelling.
+     *
+     * @throws IllegalArgumentException naming the rule; the message never repeats the password
+     */
+    public static PostgresUrl parse(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("postgres url: is required (jdbc:postgresql://host:port/db or"
+                    + " postgresql://user:password@host:port/db)");
+        }
+        String u = url.strip();
+        String rest;
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        if (u.startsWith(JDBC_PREFIX)) {
+            rest = u.substring(JDBC_PREFIX.length());
+        } else if (u.startsWith("postgresql://") || u.startsWith("postgres://")) {
+            rest = u.substring(u.indexOf("://") + 3);
+            int slash = indexOfAny(rest, "/?");
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            int at = authority.lastIndexOf('@');
+            if (at >= 0) {
+                String info = authority.substring(0, at);
+                int colon = info.indexOf(':');
+                user = nonEmpty(decode(colon < 0 ? info : info.substring(0, colon)));
+                password = colon < 0 ? Optional.empty() : nonEmpty(decode(info.substring(colon + 1)));
+                rest = rest.substring(at + 1);
+            }
+        } else {
+            throw new IllegalArgumentException("postgres url: must start with jdbc:postgresql:// or postgresql://,"
+                    + " got " + redact(u));
+        }
+        int q = rest.indexOf('?');
+        String base = q < 0 ? rest : rest.substring(0, q);
+        String hosts = base.contains("/") ? base.substring(0, base.indexOf('/')) : base;
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("postgres url: names no host, got " + redact(u));
+        }
+        List<String> kept = new ArrayList<>();
+        if (q >= 0) {
+            for (String param : rest.substring(q + 1).split("&")) {
+                if (param.isEmpty()) {
+                    continue;
+                }
+                int eq = param.indexOf('=');
+                String key = eq < 0 ? param : param.substring(0, eq);
+                String value = eq < 0 ? "" : decode(param.substring(eq + 1));
+                switch (key) {
+                    case "user" -> user = nonEmpty(value);
+                    case "password" -> password = nonEmpty(value);
+                    default -> kept.add(param);
+                }
+            }
+        }
+        String jdbc = JDBC_PREFIX + base + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        return new PostgresUrl(jdbc, user, password);
+    }
+
+    /** The URL and user, for logs and {@code /v1/info}; never the password. */
+    @Override
+    public String toString() {
+        return jdbcUrl + user.map(x -> " (user " + x + ")").orElse("") + password.map(x -> " (password ***)").orElse("");
+    }
+
+    /** Replaces anything that looks like a password in a URL we could not parse. */
+    static String redact(String url) {
+        String s = url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return s.replaceAll("://([^:/@]*):[^@/]*@", "://$1:***@");
+    }
+
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static Optional<String> nonEmpty(String s) {
+        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+}

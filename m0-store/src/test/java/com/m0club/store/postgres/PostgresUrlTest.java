@@ -1,0 +1,45 @@
+package com.m0club.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PostgresUrlTest {
+    @Test
+    void jdbcUrlsKeepTheirParametersButLoseTheirCredentials() {
+        PostgresUrl u = PostgresUrl.parse("jdbc:postgresql://db:5432/m0?user=m0&password=s3cret&sslmode=require");
+        assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/m0?sslmode=require");
+        assertThat(u.user()).contains("m0");
+        assertThat(u.password()).contains("s3cret");
+        assertThat(u.toString()).doesNotContain("s3cret").contains("password ***");
+    }
+
+    @Test
+    void libpqUrlsAreConverted() {
+        PostgresUrl u = PostgresUrl.parse("postgresql://m0:p%40ss%3Aword@db.internal:6543/oracle?sslmode=verify-full");
+        assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/oracle?sslmode=verify-full");
+        assertThat(u.user()).contains("m0");
+        assertThat(u.password()).contains("p@ss:word");
+        assertThat(u.toString()).doesNotContain("p@ss");
+
+        PostgresUrl noCreds = PostgresUrl.parse("postgres://localhost/m0");
+        assertThat(noCreds.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost/m0");
+        assertThat(noCreds.user()).isEmpty();
+        assertThat(noCreds.password()).isEqualTo(Optional.empty());
+
+        assertThat(PostgresUrl.parse("postgresql://alice@h1:5432,h2:5432/m0").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h1:5432,h2:5432/m0");
+    }
+
+    @Test
+    void badUrlsAreRefusedWithoutEchoingThePassword() {
+        assertThatThrownBy(() -> PostgresUrl.parse("mysql://root:hunter2@db/m0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must start with jdbc:postgresql:// or postgresql://")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> PostgresUrl.parse(" ")).hasMessageContaining("is required");
+        assertThatThrownBy(() -> PostgresUrl.parse("postgresql:///m0")).hasMessageContaining("names no host");
+    }
+}
