@@ -48,6 +48,18 @@ public final class TestPostgres {
         return Database.builder(baseUrl(), registry).schema(schema).maxPoolSize(12).build();
     }
 
+    /** A pool on a new schema with every migration on the classpath applied (this module's and others'). */
+    public static Database freshMigratedDatabase(PrometheusRegistry registry) {
+        Database db = freshDatabase(registry);
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
     /** A second pool on the same schema: what a restarted process sees. */
     public static Database reopen(Database db, PrometheusRegistry registry) {
         return Database.builder(baseUrl(), registry).schema(db.schema().orElseThrow()).maxPoolSize(4).build();

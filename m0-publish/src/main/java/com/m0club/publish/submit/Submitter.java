@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,13 @@ public final class Submitter {
             String reason = "ledger rejected: " + r.reason() + ": " + r.detail();
             return fail(bundleHash, reason);
         } catch (GaveUp g) {
+            Optional<Long> landed = revealSlotOnLedger(bundleHash);
+            if (landed.isPresent()) {
+                // every response was lost but the reveal itself landed: record what the ledger holds
+                store.markRevealed(bundleHash, landed.get(), now());
+                outcomes.labelValues("revealed").inc();
+                return new Outcome.Revealed(bundleHash, stored.commitSlot().orElse(-1L), landed.get());
+            }
             return fail(bundleHash, g.getMessage());
         } catch (PublishStore.IllegalTransitionException e) {
             // the reconciler, running alongside, recorded a later state from the ledger (a resumed bundle)
@@ -131,6 +139,15 @@ public final class Submitter {
         LOG.warn("bundle {} is already {} (the reconciler saw it on the ledger); submitter: {}", bundleHash.toHex(),
                 status, what);
         return new Outcome.Skipped(bundleHash, status);
+    }
+
+    /** Asks the ledger once whether the bundle was revealed after all; empty if not, or if the ledger is unreachable. */
+    private Optional<Long> revealSlotOnLedger(Hash32 bundleHash) {
+        try {
+            return ledger.revealedBundle(bundleHash).map(r -> r.receipt().slot());
+        } catch (RuntimeException unreachable) {
+            return Optional.empty();
+        }
     }
 
     private Outcome fail(Hash32 bundleHash, String reason) {

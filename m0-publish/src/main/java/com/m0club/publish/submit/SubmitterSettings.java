@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How hard the submitter tries before giving a bundle up.
  *
- * @param maxAttempts transport failures tolerated per bundle before it is marked FAILED
+ * @param maxAttempts transport failures tolerated per ledger call (the commit, each reveal) before the bundle is
+ *     marked FAILED
  * @param initialBackoff first wait after a transport failure; doubles per attempt
  * @param maxBackoff cap on that wait
  * @param revealPoll wait between reveal attempts while the ledger says "too early" (one slot is 400 ms)
