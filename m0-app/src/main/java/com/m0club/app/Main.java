@@ -169,7 +169,8 @@ public final class Main {
         Logger log = LoggerFactory.getLogger("m0");
         BuildInfo build = BuildInfo.load();
         log.info("m0 {} git_sha={} config_hash={} env={} roles={}", build.version(), build.gitSha(), config.hash(),
-                config.get(M0Keys.ENV).name().toLowerCase(java.util.Locale.ROOT), config.get(M0Keys.ROLES));
+                config.get(M0Keys.ENV).name().toLowerCase(java.util.Locale.ROOT),
+                java.util.EnumSet.copyOf(config.get(M0Keys.ROLES)));
         config.warnings().forEach(w -> log.warn("config: {}", w));
         return config;
     }

@@ -229,7 +229,7 @@ public final class OracleNode implements AutoCloseable {
         admin.start();
         own(admin);
         LOG.info("m0 started in {} ms: roles={} api={} admin={} data_dir={}", (System.nanoTime() - t0) / 1_000_000,
-                options.roles(), api == null ? "-" : "http://127.0.0.1:" + api.port() + "/",
+                java.util.EnumSet.copyOf(options.roles()), api == null ? "-" : "http://127.0.0.1:" + api.port() + "/",
                 "http://127.0.0.1:" + admin.port() + "/", options.dataDir());
     }
 

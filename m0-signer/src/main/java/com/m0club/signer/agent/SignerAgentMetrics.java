@@ -24,6 +24,8 @@ public final class SignerAgentMetrics {
     public static final String TOO_LARGE = "too_large";
     public static final String UNAUTHORIZED = "unauthorized";
     public static final String ERROR = "error";
+    /** The caller closed the connection before the body arrived (a cancelled request after early stop). */
+    public static final String CLIENT_GONE = "client_gone";
 
     private final Counter requests;
     private final Counter refusals;

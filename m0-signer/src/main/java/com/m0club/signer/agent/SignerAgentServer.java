@@ -177,6 +177,14 @@ public final class SignerAgentServer implements AutoCloseable {
                 reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
                         "the request body could not be read: " + e.getMessage());
                 return;
+            } catch (RuntimeException e) {
+                // the caller went away mid-body: typically the threshold client cancelling the requests it no
+                // longer needs once m signatures are in. Not an agent failure; nothing was signed.
+                metrics.request(SignerAgentMetrics.CLIENT_GONE);
+                audit.log(499, SignerAgentMetrics.CLIENT_GONE, e.getClass().getSimpleName());
+                LOG.debug("sign request {}: client went away while sending the body: {}", audit.requestId,
+                        e.toString());
+                return;
             }
             if (body == null) {
                 reject(res, audit, Status.REQUEST_ENTITY_TOO_LARGE_413, SignerWire.PAYLOAD_TOO_LARGE,

@@ -267,4 +267,25 @@ class SignerAgentServerTest {
         }
         assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain("audit-token-abcdefghijkl"));
     }
+
+    @Test
+    void aCallerThatHangsUpMidBodyIsCountedAsGoneNotAsAnAgentError() throws Exception {
+        AgentCluster c = cluster(Optional.empty());
+        URI endpoint = c.endpoints().get(0);
+        try (java.net.Socket socket = new java.net.Socket(endpoint.getHost(), endpoint.getPort())) {
+            var out = socket.getOutputStream();
+            out.write(("POST " + SignerWire.SIGN_PATH + " HTTP/1.1\r\nHost: " + endpoint.getHost()
+                    + "\r\nContent-Type: " + SignerWire.BUNDLE_CONTENT_TYPE + "\r\nContent-Length: 4000\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(new byte[100]);
+            out.flush();
+        } // closes the connection with 3,900 body bytes missing
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (c.metrics.requests(SignerAgentMetrics.CLIENT_GONE) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(c.metrics.requests(SignerAgentMetrics.CLIENT_GONE)).isEqualTo(1);
+        assertThat(c.metrics.requests(SignerAgentMetrics.ERROR)).isZero();
+        assertThat(c.metrics.requests(SignerAgentMetrics.SIGNED)).isZero();
+    }
 }
