@@ -123,6 +123,10 @@ metric() {
   # metric FILE REGEX: the value of the first sample line matching ^REGEX (0 if none).
   awk -v re="^$2" '$0 ~ re { print $NF + 0; found = 1; exit } END { if (!found) print 0 }' "$1"
 }
+metric_positive() {
+  # metric_positive FILE REGEX: true if that metric's value is > 0.
+  awk -v v="$(metric "$1" "$2")" 'BEGIN { exit !(v > 0) }'
+}
 
 T_ADMIN=-1
 T_REVEALED=-1
@@ -145,19 +149,17 @@ for ((i = 0; i < iterations; i++)); do
   if curl -s --max-time 1 -o "$SCRAPE" "$METRICS_URL" 2>/dev/null; then
     t=$(($(now_ms) - T0))
     ((T_ADMIN < 0)) && T_ADMIN=$t
-    if ((T_REVEALED < 0)) && awk -v v="$(metric "$SCRAPE" 'm0_ledger_reveals_total ')" 'BEGIN { exit !(v > 0) }'; then
+    if ((T_REVEALED < 0)) && metric_positive "$SCRAPE" 'm0_ledger_reveals_total '; then
       T_REVEALED=$t
     fi
-    if ((T_SERVED < 0)) && awk -v v="$(metric "$SCRAPE" 'm0_reconciler_events_total[{][^}]*type="revealed"')" \
-        'BEGIN { exit !(v > 0) }'; then
+    if ((T_SERVED < 0)) && metric_positive "$SCRAPE" 'm0_reconciler_events_total[{][^}]*type="revealed"'; then
       T_SERVED=$t
     fi
-    if ((T_FINALIZED < 0)) && awk -v v="$(metric "$SCRAPE" 'm0_ledger_finalized_epochs_total ')" \
-        'BEGIN { exit !(v > 0) }'; then
+    if ((T_FINALIZED < 0)) && metric_positive "$SCRAPE" 'm0_ledger_finalized_epochs_total '; then
       T_FINALIZED=$t
     fi
-    if ((T_FINALIZED_RECONCILED < 0)) && awk -v v="$(metric "$SCRAPE" \
-        'm0_reconciler_events_total[{][^}]*type="epoch_finalized"')" 'BEGIN { exit !(v > 0) }'; then
+    if ((T_FINALIZED_RECONCILED < 0)) \
+        && metric_positive "$SCRAPE" 'm0_reconciler_events_total[{][^}]*type="epoch_finalized"'; then
       T_FINALIZED_RECONCILED=$t
       ((T_FINALIZED < 0)) && T_FINALIZED=$t
     fi
@@ -219,22 +221,18 @@ PG_LINE=$(grep -o "embedded PostgreSQL [0-9.]* ready in [0-9]* ms ([^)]*)" "$LOG
 fmt() { if (($1 < 0)); then echo "not within the run"; else awk -v v="$1" 'BEGIN { printf "%.1f s", v / 1000 }'; fi; }
 
 stats() {
-  # stats COLUMN [FROM_MS]: min / median / max / last of a samples column, rows with t >= FROM_MS.
-  awk -F'\t' -v c="$1" -v from="${2:-0}" 'NR > 1 && $1 >= from && $c != "" { v[n++] = $c + 0 }
+  # stats COLUMN [FROM_MS] [DIVISOR UNIT]: min / median / max of a samples column (each value / DIVISOR, printed with
+  # UNIT), rows with t >= FROM_MS.
+  awk -F'\t' -v c="$1" -v from="${2:-0}" -v div="${3:-1}" -v unit="${4:-}" 'NR > 1 && $1 >= from && $c != "" {
+      v[n++] = $c / div
+    }
     END {
       if (n == 0) { print "no samples"; exit }
       asort(v)
-      printf "min %.0f, median %.0f, max %.0f (n=%d)", v[1], v[int((n + 1) / 2)], v[n], n
+      printf "min %.0f%s, median %.0f%s, max %.0f%s (n=%d)", v[1], unit, v[int((n + 1) / 2)], unit, v[n], unit, n
     }' "$SAMPLES"
 }
-mib_stats() {
-  awk -F'\t' -v c="$1" -v from="${2:-0}" -v div="$3" 'NR > 1 && $1 >= from && $c != "" { v[n++] = $c / div }
-    END {
-      if (n == 0) { print "no samples"; exit }
-      asort(v)
-      printf "min %.0f MiB, median %.0f MiB, max %.0f MiB (n=%d)", v[1], v[int((n + 1) / 2)], v[n], n
-    }' "$SAMPLES"
-}
+mib_stats() { stats "$1" "$2" 1048576 " MiB"; }
 STEADY_FROM=$((RUN_MS > 120000 ? RUN_MS - 60000 : RUN_MS / 2))
 
 cat <<EOF
@@ -253,8 +251,8 @@ at the end:            $REVEALS bundles revealed, $ITEMS items accepted, $FINALI
 java RSS (VmRSS, kB):  all run: $(stats 2); last minute: $(stats 2 "$STEADY_FROM"); peak VmHWM $HWM_KB kB; \
 PSS at end $JAVA_PSS_KB kB
 embedded PostgreSQL:   $PG_COUNT processes at the end: RSS sum $PG_RSS_KB kB, PSS sum $PG_PSS_KB kB (PSS splits shared pages)
-heap used:             all run: $(mib_stats 3 0 1048576); last minute: $(mib_stats 3 "$STEADY_FROM" 1048576)
-heap committed:        last minute: $(mib_stats 4 "$STEADY_FROM" 1048576)
+heap used:             all run: $(mib_stats 3 0); last minute: $(mib_stats 3 "$STEADY_FROM")
+heap committed:        last minute: $(mib_stats 4 "$STEADY_FROM")
 java CPU time:         ${CPU_S} s in $(fmt "$CPU_AT_MS") of wall time \
 ($(awk -v c="$CPU_S" -v w="$CPU_AT_MS" 'BEGIN { printf "%.0f%%", 100 * c * 1000 / w }') of one core on average)
 stop:                  SIGTERM -> exit code $EXIT_CODE in ${STOP_MS} ms; embedded PostgreSQL stopped: \

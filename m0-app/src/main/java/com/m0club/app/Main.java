@@ -3,6 +3,7 @@ package com.m0club.app;
 import com.m0club.api.verify.OfflineVerifier;
 import com.m0club.api.verify.VerificationReport;
 import com.m0club.app.cli.Args;
+import com.m0club.app.node.DatabaseHandle;
 import com.m0club.app.node.NodeOptions;
 import com.m0club.app.node.OracleNode;
 import com.m0club.protocol.ProtocolException;
@@ -17,8 +18,6 @@ import com.m0club.runtime.config.Profile;
 import com.m0club.runtime.log.Logging;
 import com.m0club.runtime.metrics.Metrics;
 import com.m0club.signer.keystore.KeyStoreFile;
-import com.m0club.store.postgres.Database;
-import com.m0club.store.postgres.EmbeddedPostgres;
 import com.m0club.store.registry.MarketRegistryStore;
 import com.m0club.store.registry.MarketsFile;
 import java.io.PrintStream;
@@ -261,30 +260,8 @@ public final class Main {
     }
 
     /** The configured database, or the dev profile's embedded one, opened for one command. */
-    private record DatabaseHandle(Database database, Optional<EmbeddedPostgres> embedded) implements AutoCloseable {
-        @Override
-        public void close() {
-            database.close();
-            embedded.ifPresent(EmbeddedPostgres::close);
-        }
-    }
-
     private static DatabaseHandle openDatabase(Config config) {
         var registry = Metrics.newRegistry(BuildInfo.load(), M0Keys.summary(config));
-        NodeOptions o = NodeOptions.fromConfig(config);
-        if (o.postgresUrl().isPresent()) {
-            return new DatabaseHandle(Database.connect(o.postgresUrl().get(), registry), Optional.empty());
-        }
-        if (!o.dev()) {
-            throw new Args.UsageException("M0_POSTGRES_URL is required outside the dev profile");
-        }
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(o.dataDir()).port(o.embeddedPostgresPort()).build()
-                .start();
-        try {
-            return new DatabaseHandle(Database.connect(pg.jdbcUrl(), registry), Optional.of(pg));
-        } catch (RuntimeException e) {
-            pg.close();
-            throw e;
-        }
+        return DatabaseHandle.open(NodeOptions.fromConfig(config), registry);
     }
 }

@@ -11,6 +11,7 @@ import com.m0club.protocol.hash.TaggedHash;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Deterministic inputs shared by the benchmarks: a realistic publish round of {@link #MARKETS} three-outcome markets
@@ -50,20 +51,12 @@ final class BenchData {
 
     /** Model outputs of every market, precomputed so that a benchmark can start from doubles. */
     static List<List<DoubleOutcome>> modelOutputs() {
-        List<List<DoubleOutcome>> out = new ArrayList<>(MARKETS);
-        for (int i = 0; i < MARKETS; i++) {
-            out.add(modelOutput(i));
-        }
-        return out;
+        return perMarket(BenchData::modelOutput);
     }
 
     /** Market ids of every market, precomputed: a bundler gets them from the registry, it does not format them. */
     static List<String> marketIds() {
-        List<String> out = new ArrayList<>(MARKETS);
-        for (int i = 0; i < MARKETS; i++) {
-            out.add(marketId(i));
-        }
-        return out;
+        return perMarket(BenchData::marketId);
     }
 
     static Hash32 featuresHash(int i) {
@@ -71,9 +64,14 @@ final class BenchData {
     }
 
     static List<Hash32> featuresHashes() {
-        List<Hash32> out = new ArrayList<>(MARKETS);
+        return perMarket(BenchData::featuresHash);
+    }
+
+    /** {@code f(0) .. f(MARKETS - 1)}. */
+    private static <T> List<T> perMarket(IntFunction<T> f) {
+        List<T> out = new ArrayList<>(MARKETS);
         for (int i = 0; i < MARKETS; i++) {
-            out.add(featuresHash(i));
+            out.add(f.apply(i));
         }
         return out;
     }

@@ -4,7 +4,6 @@ import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -29,11 +28,6 @@ public record EpochRecord(MarketId market, long epochId, long windowStartMs, lon
 
     public Optional<Hash32> canonicalBundleHash() {
         return canonical.map(MarketValue::bundleHash);
-    }
-
-    /** The merkle leaf index of the canonical item in its bundle. */
-    public OptionalInt canonicalLeafIndex() {
-        return canonical.map(v -> OptionalInt.of(v.leafIndex())).orElse(OptionalInt.empty());
     }
 
     public boolean isFinalized() {

@@ -44,7 +44,7 @@ public final class TestPostgres {
 
     /** A pool on a new, empty schema (created by migrate()). Drop it with {@link #drop(Database)}. */
     public static Database freshDatabase(PrometheusRegistry registry) {
-        String schema = "t_" + HexFormat.of().formatHex(longToBytes(ThreadLocalRandom.current().nextLong()));
+        String schema = "t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
         return Database.builder(baseUrl(), registry).schema(schema).maxPoolSize(12).build();
     }
 
@@ -105,13 +105,5 @@ public final class TestPostgres {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static byte[] longToBytes(long v) {
-        byte[] b = new byte[6];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) (v >>> (8 * i));
-        }
-        return b;
     }
 }

@@ -26,11 +26,6 @@ public final class DashboardPage implements Handler {
         this.html = load(RESOURCE);
     }
 
-    /** The page, for tests and for embedding elsewhere. */
-    public byte[] html() {
-        return html.clone();
-    }
-
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         res.status(Status.OK_200);

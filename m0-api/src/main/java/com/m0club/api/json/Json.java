@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The one {@link ObjectMapper} of the API module and the small helpers every renderer needs. JSON is built as a tree
@@ -31,6 +32,15 @@ public final class Json {
     /** Lower-case hex, the only byte encoding the API uses. */
     public static String hex(byte[] bytes) {
         return HEX.formatHex(bytes);
+    }
+
+    /** Puts {@code value} under {@code field}, or JSON null when it is absent: the API never omits such a field. */
+    public static void putOrNull(ObjectNode node, String field, Optional<String> value) {
+        if (value.isPresent()) {
+            node.put(field, value.get());
+        } else {
+            node.putNull(field);
+        }
     }
 
     public static byte[] bytes(JsonNode node) {

@@ -12,7 +12,6 @@ import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.sign.SignerSignature;
 import com.m0club.publish.view.ServedValue;
 import java.math.BigDecimal;
-import java.util.Optional;
 
 /**
  * Renders a {@link ServedValue} for the REST API and the realtime stream. The JSON names follow docs/api.md; the
@@ -90,8 +89,8 @@ public final class ServedValueJson {
         putRiskAndFlags(n, item);
         n.put("model_id", item.model().modelId());
         n.put("model_version", item.model().modelVersion());
-        putOptionalHash(n, "calibration_hash_hex", item.calibrationHash());
-        putOptionalHash(n, "features_hash_hex", item.featuresHash());
+        Json.putOrNull(n, "calibration_hash_hex", item.calibrationHash().map(Hash32::toHex));
+        Json.putOrNull(n, "features_hash_hex", item.featuresHash().map(Hash32::toHex));
         n.put("produced_at_ms", header.producedAtMs());
         n.put("revealed_at_ms", v.revealedAtMs());
         n.set("proof", proof(v));
@@ -143,13 +142,5 @@ public final class ServedValueJson {
         n.put("risk_score_decimal", basisPoints(item.riskScoreBps()));
         n.set("quality_flags", qualityFlags(item.qualityFlags()));
         n.put("quality_flags_bits", item.qualityFlags());
-    }
-
-    private static void putOptionalHash(ObjectNode n, String field, Optional<Hash32> hash) {
-        if (hash.isPresent()) {
-            n.put(field, hash.get().toHex());
-        } else {
-            n.putNull(field);
-        }
     }
 }

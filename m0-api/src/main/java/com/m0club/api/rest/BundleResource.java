@@ -38,28 +38,12 @@ final class BundleResource {
             ObjectNode tn = transitions.addObject();
             tn.put("status", t.status().name());
             tn.put("at_ms", t.atMs());
-            if (t.reason().isPresent()) {
-                tn.put("reason", t.reason().get());
-            } else {
-                tn.putNull("reason");
-            }
+            Json.putOrNull(tn, "reason", t.reason());
         }
-        if (b.commitHash().isPresent()) {
-            n.put("commit_hash_hex", b.commitHash().get().toHex());
-        } else {
-            n.putNull("commit_hash_hex");
-        }
-        if (b.problem().isPresent()) {
-            n.put("problem", b.problem().get());
-        } else {
-            n.putNull("problem");
-        }
+        Json.putOrNull(n, "commit_hash_hex", b.commitHash().map(Hash32::toHex));
+        Json.putOrNull(n, "problem", b.problem());
         n.put("bundle_hex", Json.hex(b.bundleBytes()));
-        if (b.signedBundleBytes().isPresent()) {
-            n.put("signed_bundle_hex", Json.hex(b.signedBundleBytes().get()));
-        } else {
-            n.putNull("signed_bundle_hex");
-        }
+        Json.putOrNull(n, "signed_bundle_hex", b.signedBundleBytes().map(Json::hex));
         return n;
     }
 }

@@ -31,16 +31,8 @@ final class MarketJson {
         } else {
             n.putNull("latest");
         }
-        if (s.lastPublishStatus().isPresent()) {
-            n.put("last_publish_status", s.lastPublishStatus().get().name());
-        } else {
-            n.putNull("last_publish_status");
-        }
-        if (s.lastProblem().isPresent()) {
-            n.put("last_problem", s.lastProblem().get());
-        } else {
-            n.putNull("last_problem");
-        }
+        Json.putOrNull(n, "last_publish_status", s.lastPublishStatus().map(Enum::name));
+        Json.putOrNull(n, "last_problem", s.lastProblem());
         return n;
     }
 }

@@ -85,25 +85,17 @@ final class MarketResource {
 
     /** The protocol's {@code epoch_id}: a decimal u64, restricted to 0..2^63-1 in v1 like every u64 field. */
     static long epochId(String raw) {
-        if (raw.isEmpty() || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (!DecimalParameter.isDigits(raw)) {
             throw new ProtocolException(ErrorCode.INVALID_FORMAT, "epoch_id",
-                    "must be a decimal u64 (0..9223372036854775807), got \"" + printable(raw) + "\"");
+                    "must be a decimal u64 (0..9223372036854775807), got \"" + DecimalParameter.printable(raw)
+                            + "\"");
         }
         try {
             return Long.parseLong(raw);
         } catch (NumberFormatException e) {
             throw new ProtocolException(ErrorCode.OUT_OF_RANGE, "epoch_id",
-                    "must be a u64 in 0..9223372036854775807, got " + printable(raw));
+                    "must be a u64 in 0..9223372036854775807, got " + DecimalParameter.printable(raw));
         }
-    }
-
-    private static String printable(String raw) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(raw.length(), 40); i++) {
-            char c = raw.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7F && c != '"' ? c : '?');
-        }
-        return raw.length() > 40 ? sb.append("...").toString() : sb.toString();
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

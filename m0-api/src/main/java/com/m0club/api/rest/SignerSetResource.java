@@ -42,19 +42,10 @@ final class SignerSetResource {
 
     /** A decimal u32, as the protocol's {@code signer_set_id}. */
     static long signerSetId(String raw) {
-        if (raw.isEmpty() || raw.length() > 10 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (raw.length() > 10 || !DecimalParameter.isDigits(raw)) {
             throw new ProtocolException(ErrorCode.INVALID_FORMAT, "signer_set_id",
-                    "must be a decimal u32 (0..4294967295), got \"" + printable(raw) + "\"");
+                    "must be a decimal u32 (0..4294967295), got \"" + DecimalParameter.printable(raw) + "\"");
         }
         return Checks.u32("signer_set_id", Long.parseLong(raw));
-    }
-
-    private static String printable(String raw) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(raw.length(), 40); i++) {
-            char c = raw.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7F && c != '"' ? c : '?');
-        }
-        return raw.length() > 40 ? sb.append("...").toString() : sb.toString();
     }
 }

@@ -2,7 +2,7 @@ package com.m0club.api.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.m0club.api.json.Json;
 import com.m0club.protocol.ProtocolException;
 import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.BundleHeader;
@@ -50,8 +50,6 @@ import java.util.function.Supplier;
  * The verifier has no side effects beyond its HTTP GETs and never throws for a bad document: it reports.
  */
 public final class OfflineVerifier {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final HttpClient http;
     private final Duration requestTimeout;
 
@@ -96,12 +94,12 @@ public final class OfflineVerifier {
         Optional<BundleHeader> header = decodeHeader(latest);
         checks.add(run(Check.HEADER, () -> checkHeader(latest, header)));
         checks.add(run(Check.INCLUSION, () -> checkInclusion(latest)));
-        Optional<SignerSet> signerSet = parseSignerSet(set);
-        checks.add(run(Check.SIGNATURES, () -> checkSignatures(latest, header, signerSet, set)));
-        checks.add(run(Check.THRESHOLD, () -> checkThreshold(latest, signerSet, set)));
+        ParsedSignerSet signerSet = ParsedSignerSet.of(set);
+        checks.add(run(Check.SIGNATURES, () -> checkSignatures(latest, header, signerSet)));
+        checks.add(run(Check.THRESHOLD, () -> checkThreshold(latest, signerSet)));
 
         ledgerNote(latest).ifPresent(notes::add);
-        signerSet.filter(s -> s.status() != SignerSetStatus.ACTIVE)
+        signerSet.set().filter(s -> s.status() != SignerSetStatus.ACTIVE)
                 .ifPresent(s -> notes.add("signer set " + s.id() + " is " + s.status()
                         + " (a value signed by it stays valid; newer values are signed by its successor)"));
         return new VerificationReport(subject, checks, notes);
@@ -205,12 +203,12 @@ public final class OfflineVerifier {
     }
 
     private static CheckResult checkSignatures(Document latest, Optional<BundleHeader> header,
-            Optional<SignerSet> parsedSet, Document setDoc) {
+            ParsedSignerSet parsedSet) {
         Document proof = latest.child("proof");
-        if (parsedSet.isEmpty()) {
-            return new CheckResult.Failed(Check.SIGNATURES, "the signer set is unusable: " + signerSetProblem(setDoc));
+        if (parsedSet.set().isEmpty()) {
+            return parsedSet.unusable(Check.SIGNATURES);
         }
-        SignerSet set = parsedSet.get();
+        SignerSet set = parsedSet.set().get();
         long setId = header.map(BundleHeader::signerSetId).orElseGet(() -> proof.integer("signer_set_id"));
         long sequence = header.map(BundleHeader::sequence).orElseGet(() -> proof.integer("sequence"));
         Hash32 bundleHash = hash("proof.bundle_hash_hex", proof.text("bundle_hash_hex"));
@@ -243,13 +241,13 @@ public final class OfflineVerifier {
         };
     }
 
-    private static CheckResult checkThreshold(Document latest, Optional<SignerSet> parsedSet, Document setDoc) {
+    private static CheckResult checkThreshold(Document latest, ParsedSignerSet parsedSet) {
         Document proof = latest.child("proof");
         long claimed = proof.integer("threshold");
-        if (parsedSet.isEmpty()) {
-            return new CheckResult.Failed(Check.THRESHOLD, "the signer set is unusable: " + signerSetProblem(setDoc));
+        if (parsedSet.set().isEmpty()) {
+            return parsedSet.unusable(Check.THRESHOLD);
         }
-        SignerSet set = parsedSet.get();
+        SignerSet set = parsedSet.set().get();
         long named = proof.integer("signer_set_id");
         if (named != set.id()) {
             return new CheckResult.Failed(Check.THRESHOLD,
@@ -284,20 +282,18 @@ public final class OfflineVerifier {
         }
     }
 
-    private static Optional<SignerSet> parseSignerSet(Document set) {
-        try {
-            return Optional.of(signerSet(set));
-        } catch (ProtocolException | Document.Malformed e) {
-            return Optional.empty();
+    /** The signer set document, parsed once: the set, or why it is unusable (for every check that needs it). */
+    private record ParsedSignerSet(Optional<SignerSet> set, String problem) {
+        static ParsedSignerSet of(Document doc) {
+            try {
+                return new ParsedSignerSet(Optional.of(signerSet(doc)), "");
+            } catch (ProtocolException | Document.Malformed e) {
+                return new ParsedSignerSet(Optional.empty(), e.getMessage());
+            }
         }
-    }
 
-    private static String signerSetProblem(Document set) {
-        try {
-            signerSet(set);
-            return "unknown";
-        } catch (ProtocolException | Document.Malformed e) {
-            return e.getMessage();
+        CheckResult.Failed unusable(Check check) {
+            return new CheckResult.Failed(check, "the signer set is unusable: " + problem);
         }
     }
 
@@ -433,7 +429,7 @@ public final class OfflineVerifier {
         }
         JsonNode body;
         try {
-            body = MAPPER.readTree(response.body());
+            body = Json.MAPPER.readTree(response.body());
         } catch (JsonProcessingException e) {
             throw new FetchFailed("GET " + uri + " returned " + response.statusCode() + " with a body that is not JSON");
         }

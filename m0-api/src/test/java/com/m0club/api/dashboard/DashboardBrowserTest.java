@@ -32,9 +32,7 @@ class DashboardBrowserTest {
     void showsEveryMarketAndFollowsTheStream() throws Exception {
         HeadlessChromium.requireInstalled();
         OracleFixture fixture = OracleFixture.seeded();
-        try (ApiServer server = ApiServer.builder().host("127.0.0.1").port(0).readModel(fixture.oracle())
-                .feed(fixture.oracle()).registry(new PrometheusRegistry()).clock(Clock.systemUTC()).build()
-                .start();
+        try (ApiServer server = start(fixture);
                 HeadlessChromium chrome = HeadlessChromium.launch(1400, 900);
                 HeadlessChromium.Page page = chrome.open(server.baseUri().resolve("/"))) {
 
@@ -85,9 +83,7 @@ class DashboardBrowserTest {
     void fallsBackToPollingWhenTheStreamCloses() {
         HeadlessChromium.requireInstalled();
         OracleFixture fixture = OracleFixture.seeded();
-        try (ApiServer server = ApiServer.builder().host("127.0.0.1").port(0).readModel(fixture.oracle())
-                .feed(fixture.oracle()).registry(new PrometheusRegistry()).clock(Clock.systemUTC()).build()
-                .start();
+        try (ApiServer server = start(fixture);
                 HeadlessChromium chrome = HeadlessChromium.launch(1400, 900);
                 HeadlessChromium.Page page = chrome.open(server.baseUri().resolve("/"))) {
             page.waitFor("document.body.dataset.stream === 'live'", PATIENCE);
@@ -101,6 +97,11 @@ class DashboardBrowserTest {
             page.waitFor("document.querySelector('tr[data-market-id=\"CRYPTO_BTC_UP_1H\"] td.value')"
                     + ".textContent.includes('22.2%')", PATIENCE);
         }
+    }
+
+    private static ApiServer start(OracleFixture fixture) {
+        return ApiServer.builder().host("127.0.0.1").port(0).readModel(fixture.oracle()).feed(fixture.oracle())
+                .registry(new PrometheusRegistry()).clock(Clock.systemUTC()).build().start();
     }
 
     private static String text(HeadlessChromium.Page page, String marketId, String selector) {

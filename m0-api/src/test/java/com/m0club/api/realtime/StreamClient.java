@@ -2,6 +2,7 @@ package com.m0club.api.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.m0club.api.testing.WholeTextListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -86,29 +87,19 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
+    private final class Listener extends WholeTextListener {
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
+        protected void onMessage(String text) {
+            try {
+                received.add(MAPPER.readTree(text));
+            } catch (Exception e) {
+                throw new IllegalStateException("the stream sent something that is not JSON: " + text, e);
+            }
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    received.add(MAPPER.readTree(partial.toString()));
-                } catch (Exception e) {
-                    throw new IllegalStateException("the stream sent something that is not JSON: " + partial, e);
-                }
-                partial.setLength(0);
-            }
-            if (!paused) {
-                webSocket.request(1);
-            }
-            return null;
+        protected boolean wantsMore() {
+            return !paused;
         }
 
         @Override

@@ -101,34 +101,20 @@ public final class CdpClient implements AutoCloseable {
         }
     }
 
-    private final class Receiver implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
+    private final class Receiver extends WholeTextListener {
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                try {
-                    JsonNode msg = MAPPER.readTree(text);
-                    if (msg.has("id")) {
-                        CompletableFuture<JsonNode> f = pending.get(msg.get("id").asLong());
-                        if (f != null) {
-                            f.complete(msg);
-                        }
+        protected void onMessage(String text) {
+            try {
+                JsonNode msg = MAPPER.readTree(text);
+                if (msg.has("id")) {
+                    CompletableFuture<JsonNode> f = pending.get(msg.get("id").asLong());
+                    if (f != null) {
+                        f.complete(msg);
                     }
-                } catch (IOException e) {
-                    // not JSON: ignore, the command waiting for it times out with a clear message
                 }
+            } catch (IOException e) {
+                // not JSON: ignore, the command waiting for it times out with a clear message
             }
-            webSocket.request(1);
-            return null;
         }
 
         @Override

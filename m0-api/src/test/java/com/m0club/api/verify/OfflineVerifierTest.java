@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,12 +72,10 @@ class OfflineVerifierTest {
     @Test
     void aTamperedItemByteFailsTheItemAndInclusionChecks() {
         JsonNode latest = latest(SENATE);
-        byte[] item = HEX.parseHex(latest.at("/proof/item_hex").asText());
-        int p = indexOf(item, "DEM".getBytes(StandardCharsets.US_ASCII)) + 3;
-        item[p]++;
-        proof(latest).put("item_hex", HEX.formatHex(item));
+        byte[] dem = "DEM".getBytes(StandardCharsets.US_ASCII);
+        editHex(proof(latest), "item_hex", item -> item[indexOf(item, dem) + 3]++);
 
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(report.verdict()).isEqualTo(VerificationReport.Verdict.FAILED);
         assertThat(failure(report, Check.ITEM)).isEqualTo("item_hex does not decode strictly: item.outcomes: "
                 + "probabilities must sum to exactly S=1000000000, got 1000000001 (at byte 0) [BAD_SUM]");
@@ -90,12 +89,10 @@ class OfflineVerifierTest {
     @Test
     void aTamperedItemThatStillDecodesNamesTheField() {
         JsonNode latest = latest(SENATE);
-        byte[] item = HEX.parseHex(latest.at("/proof/item_hex").asText());
         int tick = 2 + 2 + SENATE.value().length() + 8;
-        item[tick] ^= 0x05;
-        proof(latest).put("item_hex", HEX.formatHex(item));
+        editHex(proof(latest), "item_hex", item -> item[tick] ^= 0x05);
 
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         long served = latest.get("tick").asLong();
         assertThat(failure(report, Check.ITEM)).isEqualTo("the served value does not match item_hex: tick is "
                 + "served as " + served + " but item_hex says " + (served ^ 0x05));
@@ -107,7 +104,7 @@ class OfflineVerifierTest {
         JsonNode latest = latest(SENATE);
         ObjectNode gop = (ObjectNode) latest.get("distribution").get(1);
         gop.put("p_decimal", "0.600000000");
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(failure(report, Check.ITEM)).isEqualTo("the served value does not match item_hex: "
                 + "distribution[1].p_decimal is served as 0.600000000 but item_hex says 0.570000000");
         assertThat(report.result(Check.INCLUSION).orElseThrow().passed()).isTrue();
@@ -121,7 +118,7 @@ class OfflineVerifierTest {
         path.set(0, TextNode.valueOf(
                 (first.charAt(0) == '0' ? "1" : "0") + first.substring(1)));
 
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(failure(report, Check.INCLUSION)).startsWith("merkle path does not lead to bundle_hash "
                 + bundleHashPrefix(latest) + "..: leaf 1 of 4 (the path leads to ");
         assertThat(report.failures()).hasSize(1);
@@ -131,12 +128,12 @@ class OfflineVerifierTest {
     void aChangedLeafIndexFailsInclusion() {
         JsonNode latest = latest(SENATE);
         proof(latest).put("leaf_index", 0);
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(failure(report, Check.INCLUSION)).startsWith("merkle path does not lead to bundle_hash "
                 + bundleHashPrefix(latest) + "..: leaf 0 of 4");
 
         proof(latest).put("leaf_index", 9);
-        VerificationReport outOfRange = verifier.verify(latest, signerSet());
+        VerificationReport outOfRange = verify(latest);
         assertThat(failure(outOfRange, Check.INCLUSION))
                 .isEqualTo("the merkle proof is malformed: leaf_index: must be in 0..3, got 9 [INVALID_PROOF]");
     }
@@ -146,12 +143,9 @@ class OfflineVerifierTest {
         JsonNode latest = latest(SENATE);
         SigningKey outsider = fixture.outsider();
         ArrayNode sigs = (ArrayNode) latest.at("/proof/signatures");
-        ObjectNode forged = sigs.objectNode();
-        forged.put("public_key_hex", outsider.publicKey().toHex());
-        forged.put("signature_hex", HEX.formatHex(outsider.sign(digest(latest))));
-        sigs.set(1, forged);
+        sigs.set(1, signedBy(outsider, latest, sigs.objectNode()));
 
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(report.verified()).isFalse();
         assertThat(failure(report, Check.SIGNATURES)).isEqualTo("not enough signatures: 1 valid signatures from keys "
                 + "of set 7, threshold is 2 (0 invalid, 1 from keys outside the set ignored); signature by key "
@@ -162,12 +156,9 @@ class OfflineVerifierTest {
     @Test
     void anExtraOutsiderSignatureIsIgnoredWhenTheQuorumHolds() {
         JsonNode latest = latest(SENATE);
-        SigningKey outsider = fixture.outsider();
-        ObjectNode extra = ((ArrayNode) latest.at("/proof/signatures")).addObject();
-        extra.put("public_key_hex", outsider.publicKey().toHex());
-        extra.put("signature_hex", HEX.formatHex(outsider.sign(digest(latest))));
+        signedBy(fixture.outsider(), latest, ((ArrayNode) latest.at("/proof/signatures")).addObject());
 
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(report.verified()).as(report.render()).isTrue();
         assertThat(report.result(Check.SIGNATURES).orElseThrow().line()).contains("2 valid signatures")
                 .contains("ignored: not in signer set 7");
@@ -176,11 +167,8 @@ class OfflineVerifierTest {
     @Test
     void aCorruptedMemberSignatureIsCountedInvalid() {
         JsonNode latest = latest(SENATE);
-        ObjectNode sig = (ObjectNode) latest.at("/proof/signatures").get(0);
-        byte[] bytes = HEX.parseHex(sig.get("signature_hex").asText());
-        bytes[10] ^= 1;
-        sig.put("signature_hex", HEX.formatHex(bytes));
-        VerificationReport report = verifier.verify(latest, signerSet());
+        editHex((ObjectNode) latest.at("/proof/signatures").get(0), "signature_hex", sig -> sig[10] ^= 1);
+        VerificationReport report = verify(latest);
         assertThat(failure(report, Check.SIGNATURES)).isEqualTo("not enough signatures: 1 valid signatures from "
                 + "keys of set 7, threshold is 2 (1 invalid, 0 from keys outside the set ignored)");
     }
@@ -189,7 +177,7 @@ class OfflineVerifierTest {
     void aThresholdBelowTheSetsFails() {
         JsonNode latest = latest(SENATE);
         proof(latest).put("threshold", 1);
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(failure(report, Check.THRESHOLD))
                 .isEqualTo("the proof claims threshold 1 but signer set 7 requires 2");
         assertThat(report.result(Check.SIGNATURES).orElseThrow().passed()).isTrue();
@@ -200,7 +188,7 @@ class OfflineVerifierTest {
     void aProofThatDisagreesWithItsHeaderFails() {
         JsonNode latest = latest(SENATE);
         proof(latest).put("sequence", 5);
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(failure(report, Check.HEADER))
                 .isEqualTo("the proof does not match header_hex: proof.sequence is served as 5 but header_hex says 1");
     }
@@ -209,7 +197,7 @@ class OfflineVerifierTest {
     void aMissingFieldIsNamed() {
         JsonNode latest = latest(SENATE);
         proof(latest).remove("path_hex");
-        VerificationReport report = verifier.verify(latest, signerSet());
+        VerificationReport report = verify(latest);
         assertThat(failure(report, Check.INCLUSION)).isEqualTo("proof.path_hex is missing");
     }
 
@@ -221,6 +209,24 @@ class OfflineVerifierTest {
                 + "/v1/markets/MACRO_US_CPI_ABOVE_3/latest returned 404 (NOT_FOUND: market MACRO_US_CPI_ABOVE_3 has "
                 + "no served value yet)");
         assertThat(report.verified()).isFalse();
+    }
+
+    private static VerificationReport verify(JsonNode latest) {
+        return verifier.verify(latest, signerSet());
+    }
+
+    /** Decodes the hex field of {@code node}, lets {@code edit} tamper with the bytes, and writes them back. */
+    private static void editHex(ObjectNode node, String field, Consumer<byte[]> edit) {
+        byte[] bytes = HEX.parseHex(node.get(field).asText());
+        edit.accept(bytes);
+        node.put(field, HEX.formatHex(bytes));
+    }
+
+    /** Fills {@code sig} with {@code key}'s valid signature over the value's signed message. */
+    private static ObjectNode signedBy(SigningKey key, JsonNode latest, ObjectNode sig) {
+        sig.put("public_key_hex", key.publicKey().toHex());
+        sig.put("signature_hex", HEX.formatHex(key.sign(digest(latest))));
+        return sig;
     }
 
     private static JsonNode latest(MarketId market) {

@@ -43,6 +43,7 @@ import com.m0club.runtime.BuildInfo;
 import com.m0club.runtime.admin.AdminServer;
 import com.m0club.runtime.admin.CheckResult;
 import com.m0club.runtime.admin.ReadinessCheck;
+import com.m0club.runtime.config.ConfigSummary;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.runtime.config.Role;
 import com.m0club.runtime.metrics.Metrics;
@@ -57,7 +58,6 @@ import com.m0club.store.eventlog.SubscribeFrom;
 import com.m0club.store.eventlog.Topic;
 import com.m0club.store.eventlog.Topics;
 import com.m0club.store.postgres.Database;
-import com.m0club.store.postgres.EmbeddedPostgres;
 import com.m0club.store.registry.MarketRegistryStore;
 import com.m0club.store.registry.MarketsFile;
 import com.m0club.store.registry.SignerSetStore;
@@ -96,6 +96,8 @@ public final class OracleNode implements AutoCloseable {
 
     private final NodeOptions options;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final BuildInfo build;
+    private final ConfigSummary summary;
     private final PrometheusRegistry registry;
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private Database database;
@@ -108,7 +110,9 @@ public final class OracleNode implements AutoCloseable {
 
     private OracleNode(NodeOptions options) {
         this.options = options;
-        this.registry = Metrics.newRegistry(BuildInfo.load(), M0Keys.summary(options.config()));
+        this.build = BuildInfo.load();
+        this.summary = M0Keys.summary(options.config());
+        this.registry = Metrics.newRegistry(build, summary);
     }
 
     /** Starts a node; on failure everything already started is closed and the cause rethrown. */
@@ -166,8 +170,9 @@ public final class OracleNode implements AutoCloseable {
         var publishStore = new PublishStore(jdbc);
         var problems = new MarketProblemStore(jdbc);
         // the reconciler announces served values on m0.published; the realtime role reads them back from the log
-        var reconciled = new PublishedHub(registry, "reconciler");
-        var served = new PublishedHub(registry, "realtime");
+        var hubErrors = PublishedHub.errorCounter(registry);
+        var reconciled = new PublishedHub(hubErrors, "reconciler");
+        var served = new PublishedHub(hubErrors, "realtime");
         var readModel = new PostgresReadModel(jdbc, publishStore, registryView::list, signerSets::get);
 
         List<Market> simulated = registryView.list().stream()
@@ -224,7 +229,7 @@ public final class OracleNode implements AutoCloseable {
             own(api::close);
         }
         admin = AdminServer.builder().host(options.dev() ? "127.0.0.1" : "0.0.0.0").port(options.adminPort())
-                .buildInfo(BuildInfo.load()).config(M0Keys.summary(options.config())).registry(registry)
+                .buildInfo(build).config(summary).registry(registry)
                 .checks(List.copyOf(checks)).build();
         admin.start();
         own(admin);
@@ -234,22 +239,9 @@ public final class OracleNode implements AutoCloseable {
     }
 
     private Database openDatabase() {
-        String url;
-        if (options.postgresUrl().isPresent()) {
-            url = options.postgresUrl().get();
-        } else if (options.dev()) {
-            var builder = EmbeddedPostgres.builder().dataDir(options.dataDir()).port(options.embeddedPostgresPort());
-            options.postgresBinaries().ifPresent(builder::binariesDir);
-            EmbeddedPostgres pg = builder.build().start();
-            own(pg);
-            pg.startupReport().ifPresent(r -> LOG.info("embedded PostgreSQL {} ready in {} ms (unpacked={}, initdb={})",
-                    r.version(), r.total().toMillis(), r.unpackedBinaries(), r.initializedDataDir()));
-            url = pg.jdbcUrl();
-        } else {
-            throw new IllegalStateException("postgres_url (M0_POSTGRES_URL) is required outside the dev profile");
-        }
-        Database db = Database.connect(url, registry);
-        own(db);
+        DatabaseHandle handle = DatabaseHandle.open(options, registry);
+        own(handle);
+        Database db = handle.database();
         var migration = db.migrate();
         LOG.info("database ready: {} ({} migrations applied, schema version {})", db.describe(), migration.applied(),
                 migration.schemaVersion().orElse("-"));

@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -84,18 +86,23 @@ public final class QuoteToRevealDriver {
         NodeOptions nodeOptions = NodeOptions.fromConfig(config).withPorts(0, 0, 0);
 
         // The registry does not change during a run; cache it so the tap and the listener read the ledger once.
+        // The tap runs from the start of the node, before its ledger is known here: no market until then.
         Map<MarketId, Optional<Market>> marketCache = new ConcurrentHashMap<>();
-        Ledger[] ledgerRef = new Ledger[1];
-        QuoteToRevealTracker tracker = new QuoteToRevealTracker(id -> ledgerRef[0] == null ? Optional.empty()
-                : marketCache.computeIfAbsent(id, k -> ledgerRef[0].market(k)), nodeOptions.engineTick().toMillis());
+        AtomicReference<Ledger> ledgerRef = new AtomicReference<>();
+        Function<MarketId, Optional<Market>> markets = id -> {
+            Ledger ledger = ledgerRef.get();
+            return ledger == null ? Optional.empty() : marketCache.computeIfAbsent(id, ledger::market);
+        };
+        QuoteToRevealTracker tracker = new QuoteToRevealTracker(markets, nodeOptions.engineTick().toMillis());
 
         long launchMs = ManagementFactory.getRuntimeMXBean().getStartTime();
         long startCallMs = clock.millis();
         OracleNode node = OracleNode.start(nodeOptions, Optional.of(q -> tracker.quoteIngested(q, clock.millis())));
         try {
             long upMs = clock.millis();
-            ledgerRef[0] = node.ledger();
-            Ledger.Subscription subscription = node.ledger().subscribe(tracker::ledgerEvent);
+            Ledger ledger = node.ledger();
+            ledgerRef.set(ledger);
+            Ledger.Subscription subscription = ledger.subscribe(tracker::ledgerEvent);
             long from = upMs + options.warmup().toMillis();
             long until = from + options.measure().toMillis();
             tracker.open(from, until);
@@ -108,11 +115,10 @@ public final class QuoteToRevealDriver {
             QuoteToRevealTracker.Report report = tracker.report();
             out.println();
             ReportTable.print(report, out);
-            List<LedgerEvent> events = allEvents(node.ledger());
-            Ledger ledger = node.ledger();
+            List<LedgerEvent> events = allEvents(ledger);
             StageBreakdown.of(events, h -> ledger.revealedBundle(h)
-                    .map(r -> BundleCodec.decodeSigned(r.signedBundleBytes()).bundle().header()),
-                    id -> marketCache.computeIfAbsent(id, ledger::market), from).print(out);
+                    .map(r -> BundleCodec.decodeSigned(r.signedBundleBytes()).bundle().header()), markets, from)
+                    .print(out);
             printFirsts(events, launchMs, upMs);
             printPipelineCounters(node.registry());
             printMemory();

@@ -2,6 +2,7 @@ package com.m0club.bench.dev;
 
 import com.m0club.chain.LedgerEvent;
 import com.m0club.engine.source.SourceQuote;
+import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.registry.Tier;
@@ -42,7 +43,7 @@ public final class QuoteToRevealTracker {
     private final Function<MarketId, Optional<Market>> markets;
     private final long engineTickMs;
     private final Map<MarketId, MarketState> byMarket = new HashMap<>();
-    private final Map<Long, Long> commitTimeBySequence = new HashMap<>();
+    private final Map<Hash32, Long> commitTimeByCommitHash = new HashMap<>();
     private final Samples commitToReveal = new Samples();
     private long fromMs = Long.MAX_VALUE;
     private long untilMs = Long.MIN_VALUE;
@@ -103,10 +104,10 @@ public final class QuoteToRevealTracker {
 
     private void apply(LedgerEvent event, Optional<Market> market) {
         switch (event) {
-            case LedgerEvent.Committed c -> commitTimeBySequence.put(c.sequence(), c.timeMs());
+            case LedgerEvent.Committed c -> commitTimeByCommitHash.put(c.commitHash(), c.timeMs());
             case LedgerEvent.Revealed r -> {
                 bundlesRevealed++;
-                Long committed = commitTimeBySequence.remove(r.sequence());
+                Long committed = commitTimeByCommitHash.remove(r.commitHash());
                 if (committed != null && r.timeMs() >= fromMs) {
                     commitToReveal.add(r.timeMs() - committed);
                 }
@@ -122,27 +123,33 @@ public final class QuoteToRevealTracker {
             itemsOfUnknownMarket++;
             return;
         }
-        EpochSchedule schedule = market.get().schedule();
-        long tickStart = schedule.epoch(item.epochId()).startMs() + item.tick() * schedule.publishCadenceMs();
+        long tickStart = tickStartMs(market.get(), item);
         MarketState m = state(item.market(), market);
+        SampleSet samples = m.samples;
         long accepted = item.timeMs();
         if (accepted >= fromMs) {
-            m.itemAge.add(accepted - tickStart);
+            samples.itemAge.add(accepted - tickStart);
             if (m.lastAcceptedMs >= fromMs) {
-                m.itemInterval.add(accepted - m.lastAcceptedMs);
+                samples.itemInterval.add(accepted - m.lastAcceptedMs);
             }
         }
         m.lastAcceptedMs = accepted;
         while (!m.conservative.isEmpty() && m.conservative.peekFirst().ingestMs() < tickStart) {
             Pending p = m.conservative.removeFirst();
-            m.latency.add(accepted - p.eventMs());
-            m.ingestLag.add(p.ingestMs() - p.eventMs());
-            m.waitForTick.add(tickStart - p.ingestMs());
-            m.tickToAccepted.add(accepted - tickStart);
+            samples.latency.add(accepted - p.eventMs());
+            samples.ingestLag.add(p.ingestMs() - p.eventMs());
+            samples.waitForTick.add(tickStart - p.ingestMs());
+            samples.tickToAccepted.add(accepted - tickStart);
         }
         while (!m.optimistic.isEmpty() && m.optimistic.peekFirst().ingestMs() < tickStart + engineTickMs) {
-            m.optimisticLatency.add(accepted - m.optimistic.removeFirst().eventMs());
+            samples.optimisticLatency.add(accepted - m.optimistic.removeFirst().eventMs());
         }
+    }
+
+    /** When the tick of an accepted item started: its epoch's window start plus tick times the market's cadence. */
+    static long tickStartMs(Market market, LedgerEvent.ItemAccepted item) {
+        EpochSchedule schedule = market.schedule();
+        return schedule.epoch(item.epochId()).startMs() + item.tick() * schedule.publishCadenceMs();
     }
 
     private MarketState state(MarketId id, Optional<Market> market) {
@@ -153,21 +160,21 @@ public final class QuoteToRevealTracker {
 
     /** The figures so far; quotes of the window still waiting for an item count as unmatched. */
     public synchronized Report report() {
-        Map<Tier, Collector> tiers = new EnumMap<>(Tier.class);
-        Collector all = new Collector();
+        Map<Tier, SampleSet> tiers = new EnumMap<>(Tier.class);
+        SampleSet all = new SampleSet();
         long unmatched = 0;
         long matched = 0;
         for (MarketState m : byMarket.values()) {
             unmatched += m.conservative.size();
-            matched += m.latency.size();
+            matched += m.samples.latency.size();
             if (m.tier != null) {
-                tiers.computeIfAbsent(m.tier, t -> new Collector()).add(m);
+                tiers.computeIfAbsent(m.tier, t -> new SampleSet()).addAll(m.samples);
             }
-            all.add(m);
+            all.addAll(m.samples);
         }
         Map<Tier, Figures> byTier = new EnumMap<>(Tier.class);
-        tiers.forEach((tier, c) -> byTier.put(tier, c.figures()));
-        return new Report(byTier, all.figures(), LatencyStats.of(commitToReveal.toArray()), quotesSeen,
+        tiers.forEach((tier, samples) -> byTier.put(tier, samples.figures()));
+        return new Report(byTier, all.figures(), commitToReveal.stats(), quotesSeen,
                 quotesMeasured, matched, unmatched, itemsAccepted, itemsOfUnknownMarket, bundlesRevealed,
                 epochsFinalized);
     }
@@ -200,19 +207,13 @@ public final class QuoteToRevealTracker {
     private static final class MarketState {
         final Deque<Pending> conservative = new ArrayDeque<>();
         final Deque<Pending> optimistic = new ArrayDeque<>();
-        final Samples latency = new Samples();
-        final Samples optimisticLatency = new Samples();
-        final Samples ingestLag = new Samples();
-        final Samples waitForTick = new Samples();
-        final Samples tickToAccepted = new Samples();
-        final Samples itemAge = new Samples();
-        final Samples itemInterval = new Samples();
+        final SampleSet samples = new SampleSet();
         Tier tier; // null until the market is known to the registry
         long lastAcceptedMs = Long.MIN_VALUE;
     }
 
-    /** Pools the samples of several markets. */
-    private static final class Collector {
+    /** The samples behind one {@link Figures}: of one market, or pooled over several. */
+    private static final class SampleSet {
         final Samples latency = new Samples();
         final Samples optimisticLatency = new Samples();
         final Samples ingestLag = new Samples();
@@ -221,21 +222,19 @@ public final class QuoteToRevealTracker {
         final Samples itemAge = new Samples();
         final Samples itemInterval = new Samples();
 
-        void add(MarketState m) {
-            latency.addAll(m.latency);
-            optimisticLatency.addAll(m.optimisticLatency);
-            ingestLag.addAll(m.ingestLag);
-            waitForTick.addAll(m.waitForTick);
-            tickToAccepted.addAll(m.tickToAccepted);
-            itemAge.addAll(m.itemAge);
-            itemInterval.addAll(m.itemInterval);
+        void addAll(SampleSet other) {
+            latency.addAll(other.latency);
+            optimisticLatency.addAll(other.optimisticLatency);
+            ingestLag.addAll(other.ingestLag);
+            waitForTick.addAll(other.waitForTick);
+            tickToAccepted.addAll(other.tickToAccepted);
+            itemAge.addAll(other.itemAge);
+            itemInterval.addAll(other.itemInterval);
         }
 
         Figures figures() {
-            return new Figures(LatencyStats.of(latency.toArray()), LatencyStats.of(optimisticLatency.toArray()),
-                    LatencyStats.of(ingestLag.toArray()), LatencyStats.of(waitForTick.toArray()),
-                    LatencyStats.of(tickToAccepted.toArray()), LatencyStats.of(itemAge.toArray()),
-                    LatencyStats.of(itemInterval.toArray()));
+            return new Figures(latency.stats(), optimisticLatency.stats(), ingestLag.stats(), waitForTick.stats(),
+                    tickToAccepted.stats(), itemAge.stats(), itemInterval.stats());
         }
     }
 }

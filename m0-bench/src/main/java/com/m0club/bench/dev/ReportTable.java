@@ -14,26 +14,11 @@ public final class ReportTable {
     private ReportTable() {}
 
     public static void print(Report report, PrintStream out) {
-        out.println("Quote-to-reveal latency, ms (ItemAccepted ledger time - quote event time)");
-        header(out, "tier");
-        for (Tier tier : Tier.values()) {
-            Figures f = report.byTier().get(tier);
-            if (f != null) {
-                row(out, tier.name(), f.latency());
-            }
-        }
-        row(out, "all", report.overall().latency());
-        out.println();
-        out.println("Same, optimistic bracket (a quote ingested in a tick's first engine tick counted in that tick)");
-        header(out, "tier");
-        for (Tier tier : Tier.values()) {
-            Figures f = report.byTier().get(tier);
-            if (f != null) {
-                row(out, tier.name(), f.optimisticLatency());
-            }
-        }
-        row(out, "all", report.overall().optimisticLatency());
-        out.println();
+        breakdown(out, "Quote-to-reveal latency, ms (ItemAccepted ledger time - quote event time)", report,
+                Figures::latency);
+        breakdown(out,
+                "Same, optimistic bracket (a quote ingested in a tick's first engine tick counted in that tick)",
+                report, Figures::optimisticLatency);
         breakdown(out, "Breakdown per matched quote, ms: ingest lag (t_in - t_q)", report, Figures::ingestLag);
         breakdown(out, "Breakdown per matched quote, ms: wait for the next tick to start (tick start - t_in)", report,
                 Figures::waitForTick);
@@ -44,8 +29,8 @@ public final class ReportTable {
         breakdown(out, "Per accepted item, ms: interval between consecutive items of one market", report,
                 Figures::itemInterval);
         out.println("Per revealed bundle, ms: commit -> reveal (ledger times)");
-        header(out, "");
-        row(out, "bundles", report.commitToReveal());
+        header(out, ROW, "");
+        row(out, ROW, "bundles", report.commitToReveal());
         out.println();
         out.printf(Locale.ROOT, "quotes tapped %d, in the window %d, matched %d, unmatched at the end %d%n",
                 report.quotesSeen(), report.quotesMeasured(), report.quotesMatched(), report.quotesUnmatched());
@@ -57,27 +42,29 @@ public final class ReportTable {
     private static void breakdown(PrintStream out, String title, Report report,
             Function<Figures, LatencyStats> pick) {
         out.println(title);
-        header(out, "tier");
+        header(out, ROW, "tier");
         for (Tier tier : Tier.values()) {
             Figures f = report.byTier().get(tier);
             if (f != null) {
-                row(out, tier.name(), pick.apply(f));
+                row(out, ROW, tier.name(), pick.apply(f));
             }
         }
-        row(out, "all", pick.apply(report.overall()));
+        row(out, ROW, "all", pick.apply(report.overall()));
         out.println();
     }
 
-    private static void header(PrintStream out, String first) {
-        out.printf(Locale.ROOT, ROW, first, "count", "p50", "p95", "p99", "max", "mean");
+    /** The column headings for rows printed with {@code format} (a first column and the six figures). */
+    static void header(PrintStream out, String format, String first) {
+        out.printf(Locale.ROOT, format, first, "count", "p50", "p95", "p99", "max", "mean");
     }
 
-    private static void row(PrintStream out, String name, LatencyStats s) {
+    /** One row of figures; an empty summary prints a count of 0 and dashes. */
+    static void row(PrintStream out, String format, String name, LatencyStats s) {
         if (s.isEmpty()) {
-            out.printf(Locale.ROOT, ROW, name, "0", "-", "-", "-", "-", "-");
+            out.printf(Locale.ROOT, format, name, "0", "-", "-", "-", "-", "-");
             return;
         }
-        out.printf(Locale.ROOT, ROW, name, s.count(), s.p50(), s.p95(), s.p99(), s.max(),
+        out.printf(Locale.ROOT, format, name, s.count(), s.p50(), s.p95(), s.p99(), s.max(),
                 String.format(Locale.ROOT, "%.0f", s.mean()));
     }
 }

@@ -24,11 +24,7 @@ final class Samples {
         return size;
     }
 
-    long[] toArray() {
-        return Arrays.copyOf(values, size);
-    }
-
     LatencyStats stats() {
-        return LatencyStats.of(toArray());
+        return LatencyStats.of(Arrays.copyOf(values, size));
     }
 }

@@ -5,11 +5,9 @@ import com.m0club.protocol.bundle.BundleHeader;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.registry.Market;
-import com.m0club.protocol.time.EpochSchedule;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -40,7 +38,7 @@ public record StageBreakdown(LatencyStats tickToProduced, LatencyStats producedT
      */
     public static StageBreakdown of(List<LedgerEvent> events, Function<Hash32, Optional<BundleHeader>> headers,
             Function<MarketId, Optional<Market>> markets, long fromMs) {
-        Map<Long, Long> committedAt = new HashMap<>();
+        Map<Hash32, Long> committedAt = new HashMap<>();
         Map<Hash32, Long> producedAt = new HashMap<>();
         Samples tickToProduced = new Samples();
         Samples producedToCommitted = new Samples();
@@ -48,9 +46,9 @@ public record StageBreakdown(LatencyStats tickToProduced, LatencyStats producedT
         Samples tickToRevealed = new Samples();
         for (LedgerEvent e : events) {
             switch (e) {
-                case LedgerEvent.Committed c -> committedAt.put(key(c.signerSetId(), c.sequence()), c.timeMs());
+                case LedgerEvent.Committed c -> committedAt.put(c.commitHash(), c.timeMs());
                 case LedgerEvent.Revealed r -> {
-                    Long committed = committedAt.get(key(r.signerSetId(), r.sequence()));
+                    Long committed = committedAt.get(r.commitHash());
                     Optional<BundleHeader> header = headers.apply(r.bundleHash());
                     if (r.timeMs() < fromMs || committed == null || header.isEmpty()) {
                         continue;
@@ -65,8 +63,7 @@ public record StageBreakdown(LatencyStats tickToProduced, LatencyStats producedT
                     if (produced == null || market.isEmpty()) {
                         continue;
                     }
-                    EpochSchedule s = market.get().schedule();
-                    long tickStart = s.epoch(item.epochId()).startMs() + item.tick() * s.publishCadenceMs();
+                    long tickStart = QuoteToRevealTracker.tickStartMs(market.get(), item);
                     tickToProduced.add(produced - tickStart);
                     tickToRevealed.add(item.timeMs() - tickStart);
                 }
@@ -79,27 +76,14 @@ public record StageBreakdown(LatencyStats tickToProduced, LatencyStats producedT
                 tickToRevealed.stats());
     }
 
-    private static long key(long signerSetId, long sequence) {
-        return signerSetId * 1_000_000_007L + sequence;
-    }
-
     public void print(PrintStream out) {
         String row = "%-36s %7s %7s %7s %7s %7s %8s%n";
         out.println("Tick start -> reveal, by stage, ms (bundle header produced_at_ms and ledger times)");
-        out.printf(Locale.ROOT, row, "stage", "count", "p50", "p95", "p99", "max", "mean");
-        line(out, row, "tick start -> bundle produced (item)", tickToProduced);
-        line(out, row, "produced -> committed (bundle)", producedToCommitted);
-        line(out, row, "committed -> revealed (bundle)", committedToRevealed);
-        line(out, row, "tick start -> revealed (item)", tickToRevealed);
+        ReportTable.header(out, row, "stage");
+        ReportTable.row(out, row, "tick start -> bundle produced (item)", tickToProduced);
+        ReportTable.row(out, row, "produced -> committed (bundle)", producedToCommitted);
+        ReportTable.row(out, row, "committed -> revealed (bundle)", committedToRevealed);
+        ReportTable.row(out, row, "tick start -> revealed (item)", tickToRevealed);
         out.println();
-    }
-
-    private static void line(PrintStream out, String row, String name, LatencyStats s) {
-        if (s.isEmpty()) {
-            out.printf(Locale.ROOT, row, name, "0", "-", "-", "-", "-", "-");
-        } else {
-            out.printf(Locale.ROOT, row, name, s.count(), s.p50(), s.p95(), s.p99(), s.max(),
-                    String.format(Locale.ROOT, "%.0f", s.mean()));
-        }
     }
 }

@@ -242,10 +242,6 @@ final class Journal implements AutoCloseable {
         return records;
     }
 
-    long size() {
-        return size;
-    }
-
     /** Bytes cut from a torn tail when the journal was opened (0 when it was intact). */
     long truncatedBytes() {
         return truncatedBytes;

@@ -53,10 +53,6 @@ final class LedgerMetrics implements AutoCloseable {
         rejections.labelValues(reason.name()).inc();
     }
 
-    double rejections(LedgerRejection.Reason reason) {
-        return rejections.labelValues(reason.name()).get();
-    }
-
     void committed() {
         commits.inc();
     }

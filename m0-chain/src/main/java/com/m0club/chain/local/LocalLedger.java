@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The local ledger: an in-process ledger that enforces the on-chain program's rules (PROTOCOL.md, "Signer sets and
@@ -169,6 +170,14 @@ public final class LocalLedger implements Ledger {
         static Plan go(Applier applier) {
             return new Plan(Optional.empty(), applier);
         }
+
+        /** A registry call: no result, and {@code changes} false means the same content is already there. */
+        static Plan registry(boolean changes, Runnable apply) {
+            return changes ? go((t, tx, off) -> {
+                apply.run();
+                return Done.INSTANCE;
+            }) : noop(Done.INSTANCE);
+        }
     }
 
     @FunctionalInterface
@@ -189,30 +198,15 @@ public final class LocalLedger implements Ledger {
     private static Plan plan(LedgerState state, JournalRecord record, LedgerTime now, LedgerState.RevealLimits limits,
             boolean requireQuorum) {
         return switch (record) {
-            case JournalRecord.RegisterSignerSet r -> state.signerSets().checkRegister(r.set(), requireQuorum)
-                    ? Plan.go((t, tx, off) -> {
-                        state.signerSets().applyRegister(r.set());
-                        return Done.INSTANCE;
-                    })
-                    : Plan.noop(Done.INSTANCE);
-            case JournalRecord.ActivateSignerSet a -> state.signerSets().checkActivate(a.signerSetId())
-                    ? Plan.go((t, tx, off) -> {
-                        state.signerSets().applyActivate(a.signerSetId());
-                        return Done.INSTANCE;
-                    })
-                    : Plan.noop(Done.INSTANCE);
-            case JournalRecord.RegisterMarket m -> state.markets().checkRegister(m.market())
-                    ? Plan.go((t, tx, off) -> {
-                        state.markets().applyRegister(m.market());
-                        return Done.INSTANCE;
-                    })
-                    : Plan.noop(Done.INSTANCE);
-            case JournalRecord.SetMarketStatus s -> state.markets().checkStatus(s.market(), s.status())
-                    ? Plan.go((t, tx, off) -> {
-                        state.markets().applyStatus(s.market(), s.status());
-                        return Done.INSTANCE;
-                    })
-                    : Plan.noop(Done.INSTANCE);
+            case JournalRecord.RegisterSignerSet r -> Plan.registry(
+                    state.signerSets().checkRegister(r.set(), requireQuorum),
+                    () -> state.signerSets().applyRegister(r.set()));
+            case JournalRecord.ActivateSignerSet a -> Plan.registry(state.signerSets().checkActivate(a.signerSetId()),
+                    () -> state.signerSets().applyActivate(a.signerSetId()));
+            case JournalRecord.RegisterMarket m -> Plan.registry(state.markets().checkRegister(m.market()),
+                    () -> state.markets().applyRegister(m.market()));
+            case JournalRecord.SetMarketStatus s -> Plan.registry(state.markets().checkStatus(s.market(), s.status()),
+                    () -> state.markets().applyStatus(s.market(), s.status()));
             case JournalRecord.Commit c -> state.checkCommit(c.commitHash(), c.signerSetId(), c.sequence())
                     .map(Plan::noop)
                     .orElseGet(() -> Plan.go((t, tx, off) -> state.applyCommit(c.commitHash(), c.signerSetId(),
@@ -373,12 +367,7 @@ public final class LocalLedger implements Ledger {
     @Override
     public List<EpochRef> dueForFinalization() {
         long now = nowMs();
-        lock.readLock().lock();
-        try {
-            return state.dueForFinalization(now);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.dueForFinalization(now));
     }
 
     @Override
@@ -398,53 +387,27 @@ public final class LocalLedger implements Ledger {
 
     @Override
     public Optional<SignerSet> signerSet(long signerSetId) {
-        lock.readLock().lock();
-        try {
-            return state.signerSets().get(signerSetId);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.signerSets().get(signerSetId));
     }
 
     @Override
     public long lastSequence(long signerSetId) {
-        lock.readLock().lock();
-        try {
-            return state.signerSets().lastSequence(signerSetId);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.signerSets().lastSequence(signerSetId));
     }
 
     @Override
     public Optional<Market> market(MarketId market) {
-        lock.readLock().lock();
-        try {
-            return state.markets().get(market);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.markets().get(market));
     }
 
     @Override
     public Optional<CommitRecord> commitment(Hash32 commitHash) {
-        lock.readLock().lock();
-        try {
-            return state.commitment(commitHash);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.commitment(commitHash));
     }
 
     @Override
     public Optional<RevealedBundle> revealedBundle(Hash32 bundleHash) {
-        Optional<LedgerState.RevealEntry> entry;
-        lock.readLock().lock();
-        try {
-            entry = state.reveal(bundleHash);
-        } finally {
-            lock.readLock().unlock();
-        }
+        Optional<LedgerState.RevealEntry> entry = read(() -> state.reveal(bundleHash));
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -464,50 +427,35 @@ public final class LocalLedger implements Ledger {
 
     @Override
     public Optional<EpochRecord> epoch(MarketId market, long epochId) {
-        lock.readLock().lock();
-        try {
-            return state.epoch(market, epochId);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.epoch(market, epochId));
     }
 
     @Override
     public Optional<MarketValue> latest(MarketId market) {
-        lock.readLock().lock();
-        try {
-            return state.latest(market);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.latest(market));
     }
 
     @Override
     public List<LedgerEvent> events(long fromIndexInclusive, int max) {
-        lock.readLock().lock();
-        try {
-            return state.events(fromIndexInclusive, max);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.events(fromIndexInclusive, max));
     }
 
     @Override
     public long nextEventIndex() {
-        lock.readLock().lock();
-        try {
-            return state.nextEventIndex();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> state.nextEventIndex());
     }
 
     @Override
     public Subscription subscribe(Consumer<LedgerEvent> listener) {
         Objects.requireNonNull(listener, "listener");
+        return read(() -> dispatcher.subscribe(listener, state.nextEventIndex()));
+    }
+
+    /** Runs {@code body} under the read lock: reads see a state between two whole writes, never half of one. */
+    private <T> T read(Supplier<T> body) {
         lock.readLock().lock();
         try {
-            return dispatcher.subscribe(listener, state.nextEventIndex());
+            return body.get();
         } finally {
             lock.readLock().unlock();
         }

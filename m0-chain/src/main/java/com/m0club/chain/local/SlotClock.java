@@ -33,7 +33,7 @@ final class SlotClock {
         return new LedgerTime(t, slotAt(t));
     }
 
-    long slotAt(long timeMs) {
+    private long slotAt(long timeMs) {
         return Math.max(0, timeMs - genesisMs) / SLOT_MS;
     }
 

@@ -2,9 +2,7 @@ package com.m0club.engine.aggregate;
 
 import com.m0club.engine.ingest.NormalizedEvent;
 import com.m0club.engine.market.MarketLookup;
-import com.m0club.protocol.bundle.QualityFlag;
 import com.m0club.protocol.id.MarketId;
-import com.m0club.protocol.registry.Market;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +48,7 @@ public final class Aggregator {
         MarketAggregator m = state(market).orElseThrow(() -> new IllegalArgumentException("market: " + market
                 + " is not in the registry"));
         Optional<FeatureVector> fv = m.tick(nowMs);
-        fv.ifPresent(v -> metrics.feature(v, QualityFlag.LOW_COVERAGE.isSet(v.qualityFlags())));
+        fv.ifPresent(metrics::feature);
         return fv;
     }
 
@@ -59,8 +57,10 @@ public final class Aggregator {
         if (m != null) {
             return Optional.of(m);
         }
-        Optional<Market> market = markets.find(id);
-        market.ifPresent(value -> byMarket.put(id, new MarketAggregator(value, config)));
-        return Optional.ofNullable(byMarket.get(id));
+        return markets.find(id).map(market -> {
+            MarketAggregator created = new MarketAggregator(market, config);
+            byMarket.put(id, created);
+            return created;
+        });
     }
 }

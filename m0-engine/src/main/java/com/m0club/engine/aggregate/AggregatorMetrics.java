@@ -1,5 +1,6 @@
 package com.m0club.engine.aggregate;
 
+import com.m0club.protocol.bundle.QualityFlag;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Objects;
@@ -41,12 +42,12 @@ public final class AggregatorMetrics {
         events.labelValues(outcome.label()).inc();
     }
 
-    void feature(FeatureVector fv, boolean lowCoverageFlag) {
+    void feature(FeatureVector fv) {
         features.inc();
         if (fv.coverage().sourcesStale() > 0) {
             staleSources.inc(fv.coverage().sourcesStale());
         }
-        if (lowCoverageFlag) {
+        if (QualityFlag.LOW_COVERAGE.isSet(fv.qualityFlags())) {
             lowCoverage.inc();
         }
     }

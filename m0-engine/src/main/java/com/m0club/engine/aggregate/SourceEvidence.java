@@ -5,11 +5,8 @@ import com.m0club.engine.source.QuoteKind;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.OutcomeId;
 import com.m0club.protocol.id.SourceId;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * One source's latest fresh evidence in a feature vector.
@@ -32,25 +29,8 @@ public record SourceEvidence(SourceId source, Hash32 eventId, QuoteKind kind, So
         Objects.requireNonNull(eventId, "evidence.event_id");
         Objects.requireNonNull(kind, "evidence.kind");
         Objects.requireNonNull(probabilities, "evidence.probabilities");
-        if (probabilities.size() < 2) {
-            throw new IllegalArgumentException("evidence[" + source + "].probabilities: needs at least two outcomes");
-        }
-        TreeMap<OutcomeId, Double> copy = new TreeMap<>();
-        double sum = 0;
-        for (Map.Entry<OutcomeId, Double> e : probabilities.entrySet()) {
-            double p = Objects.requireNonNull(e.getValue(), "evidence.probabilities value");
-            if (!(p >= 0.0 && p <= 1.0)) {
-                throw new IllegalArgumentException("evidence[" + source + "].probabilities[" + e.getKey()
-                        + "]: must be a finite probability in [0, 1], got " + p);
-            }
-            copy.put(Objects.requireNonNull(e.getKey(), "evidence.probabilities key"), p);
-            sum += p;
-        }
-        if (Math.abs(sum - 1.0) > ProbabilityEvidence.SUM_TOLERANCE) {
-            throw new IllegalArgumentException("evidence[" + source + "].probabilities: must sum to 1 within "
-                    + ProbabilityEvidence.SUM_TOLERANCE + ", got " + sum);
-        }
-        probabilities = Collections.unmodifiableSortedMap(copy);
+        probabilities = ProbabilityEvidence.checkedProbabilities("evidence[" + source + "].probabilities",
+                probabilities);
         if (eventTimeMs < 0 || ageMs < 0) {
             throw new IllegalArgumentException("evidence[" + source + "]: event_time_ms and age_ms must be >= 0");
         }

@@ -41,8 +41,4 @@ final class DedupWindow {
     int size() {
         return ids.size();
     }
-
-    int capacity() {
-        return capacity;
-    }
 }

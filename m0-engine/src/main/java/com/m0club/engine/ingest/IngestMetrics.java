@@ -39,7 +39,7 @@ public final class IngestMetrics {
                 .help("Accepted quotes by de-margining method.")
                 .labelNames("method").register(registry);
         for (DemarginMethod m : DemarginMethod.values()) {
-            demargin.initLabelValues(m.name().toLowerCase(java.util.Locale.ROOT));
+            demargin.initLabelValues(m.label());
         }
         shinFallbacks = Counter.builder().name("m0_ingest_shin_fallbacks_total")
                 .help("Bookmaker quotes where Shin's method did not converge and the power method was used.")
@@ -52,7 +52,7 @@ public final class IngestMetrics {
             case IngestResult.Rejected r -> rejections.labelValues(r.reason().label()).inc();
             case IngestResult.Accepted a -> {
                 DemarginMethod m = a.event().payload().method();
-                demargin.labelValues(m.name().toLowerCase(java.util.Locale.ROOT)).inc();
+                demargin.labelValues(m.label()).inc();
                 if (m == DemarginMethod.POWER) {
                     shinFallbacks.inc();
                 }

@@ -26,32 +26,41 @@ public record ProbabilityEvidence(QuoteKind kind, SortedMap<OutcomeId, Double> p
     public ProbabilityEvidence {
         Objects.requireNonNull(kind, "evidence.kind");
         Objects.requireNonNull(method, "evidence.method");
-        Objects.requireNonNull(probabilities, "evidence.probabilities");
-        if (probabilities.size() < 2) {
-            throw new IllegalArgumentException("evidence.probabilities: needs at least two outcomes");
-        }
-        TreeMap<OutcomeId, Double> copy = new TreeMap<>();
-        double sum = 0;
-        for (Map.Entry<OutcomeId, Double> e : probabilities.entrySet()) {
-            double p = Objects.requireNonNull(e.getValue(), "evidence.probabilities value");
-            if (!(p >= 0.0 && p <= 1.0)) {
-                throw new IllegalArgumentException("evidence.probabilities[" + e.getKey()
-                        + "]: must be a finite probability in [0, 1], got " + p);
-            }
-            copy.put(Objects.requireNonNull(e.getKey(), "evidence.probabilities key"), p);
-            sum += p;
-        }
-        if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
-            throw new IllegalArgumentException("evidence.probabilities: must sum to 1 within " + SUM_TOLERANCE
-                    + ", got " + sum);
-        }
+        probabilities = checkedProbabilities("evidence.probabilities", probabilities);
         if (!Double.isFinite(margin)) {
             throw new IllegalArgumentException("evidence.margin: must be finite, got " + margin);
         }
         if (!(uncertainty >= 0.0 && uncertainty <= 1.0)) {
             throw new IllegalArgumentException("evidence.uncertainty: must be in [0, 1], got " + uncertainty);
         }
-        probabilities = Collections.unmodifiableSortedMap(copy);
+    }
+
+    /**
+     * The rule every probability vector of the engine keeps (here and in {@code SourceEvidence}): at least two
+     * outcomes, each finite in [0, 1], summing to 1 within {@link #SUM_TOLERANCE}. Returns an unmodifiable copy in
+     * canonical outcome order; errors name {@code field}.
+     */
+    public static SortedMap<OutcomeId, Double> checkedProbabilities(String field,
+            SortedMap<OutcomeId, Double> probabilities) {
+        Objects.requireNonNull(probabilities, "evidence.probabilities");
+        if (probabilities.size() < 2) {
+            throw new IllegalArgumentException(field + ": needs at least two outcomes");
+        }
+        TreeMap<OutcomeId, Double> copy = new TreeMap<>();
+        double sum = 0;
+        for (Map.Entry<OutcomeId, Double> e : probabilities.entrySet()) {
+            double p = Objects.requireNonNull(e.getValue(), "evidence.probabilities value");
+            if (!(p >= 0.0 && p <= 1.0)) {
+                throw new IllegalArgumentException(field + "[" + e.getKey()
+                        + "]: must be a finite probability in [0, 1], got " + p);
+            }
+            copy.put(Objects.requireNonNull(e.getKey(), "evidence.probabilities key"), p);
+            sum += p;
+        }
+        if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
+            throw new IllegalArgumentException(field + ": must sum to 1 within " + SUM_TOLERANCE + ", got " + sum);
+        }
+        return Collections.unmodifiableSortedMap(copy);
     }
 
     /** The probabilities as an array in canonical outcome order. */

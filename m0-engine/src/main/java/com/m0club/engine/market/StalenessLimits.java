@@ -2,6 +2,7 @@ package com.m0club.engine.market;
 
 import com.m0club.protocol.registry.Domain;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,11 +29,11 @@ public final class StalenessLimits {
         for (Domain d : Domain.values()) {
             Long v = limits.get(d);
             if (v == null) {
-                throw new IllegalArgumentException("staleness_ms." + d.name().toLowerCase() + ": is required");
+                throw new IllegalArgumentException("staleness_ms." + d.name().toLowerCase(Locale.ROOT) + ": is required");
             }
             if (v <= 0) {
                 throw new IllegalArgumentException(
-                        "staleness_ms." + d.name().toLowerCase() + ": must be > 0, got " + v);
+                        "staleness_ms." + d.name().toLowerCase(Locale.ROOT) + ": must be > 0, got " + v);
             }
             this.limits.put(d, v);
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The quant stage, first version ({@code logpool-dirichlet} 0.1.0): a feature vector in, a model output out
@@ -85,14 +86,16 @@ public final class QuantModel {
             return blocked(fv, flags | QualityFlag.DEGRADED.mask(), 10_000, BlockReason.NO_EVIDENCE,
                     ModelDiagnostics.none(), producedAt);
         }
-        List<OutcomeId> outcomes = List.copyOf(evidence.get(0).probabilities().keySet());
+        Set<OutcomeId> outcomeSet = evidence.get(0).probabilities().keySet();
+        List<OutcomeId> outcomes = List.copyOf(outcomeSet);
         int m = evidence.size();
         int n = outcomes.size();
         double[][] raw = new double[m][];
         double[][] clipped = new double[m][];
         for (int j = 0; j < m; j++) {
             SourceEvidence s = evidence.get(j);
-            if (!List.copyOf(s.probabilities().keySet()).equals(outcomes)) {
+            // both key sets are in canonical (natural) order, so equal sets are equal sequences
+            if (!s.probabilities().keySet().equals(outcomeSet)) {
                 throw new IllegalArgumentException("features.sources[" + s.source() + "]: outcomes "
                         + s.probabilities().keySet() + " differ from " + outcomes);
             }

@@ -50,14 +50,6 @@ final class Simplex {
         return Math.min(1.0, Math.max(0.0, js / LN2));
     }
 
-    static double sum(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s;
-    }
-
     /** Median of a copy (mean of the two middle values for an even count). */
     static double median(double[] values) {
         double[] v = values.clone();

@@ -10,31 +10,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * In-process fan-out of newly served values from the reconciler to the realtime role. A listener that throws is
- * counted and logged, and does not stop delivery to the others.
+ * In-process fan-out of newly served values (from the reconciler, or from {@code m0.published} to the realtime
+ * role). A listener that throws is counted and logged, and does not stop delivery to the others.
  */
 public final class PublishedHub implements PublishedFeed {
     private static final Logger LOG = LoggerFactory.getLogger(PublishedHub.class);
 
     private final CopyOnWriteArrayList<Consumer<ServedValue>> listeners = new CopyOnWriteArrayList<>();
     private final Counter listenerErrors;
-
     private final String name;
 
+    /** A single hub in {@code registry}, named {@code default}. */
     public PublishedHub(PrometheusRegistry registry) {
-        this(registry, "default");
+        this(errorCounter(registry), "default");
     }
 
-    /** One hub per name; listener failures are counted under {@code m0_published_listener_errors_total{hub}}. */
-    public PublishedHub(PrometheusRegistry registry, String name) {
+    /**
+     * One of several hubs sharing {@code listenerErrors} (from {@link #errorCounter}, registered once per registry);
+     * its failures are counted under the label {@code hub=name}.
+     */
+    public PublishedHub(Counter listenerErrors, String name) {
+        this.listenerErrors = listenerErrors;
         this.name = name;
-        this.listenerErrors = ERRORS.computeIfAbsent(registry, r -> Counter.builder()
-                .name("m0_published_listener_errors_total").help("Exceptions thrown by listeners of newly served values")
-                .labelNames("hub").register(r));
     }
 
-    private static final java.util.Map<PrometheusRegistry, Counter> ERRORS =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    /** Registers {@code m0_published_listener_errors_total{hub}}; call once per registry. */
+    public static Counter errorCounter(PrometheusRegistry registry) {
+        return Counter.builder().name("m0_published_listener_errors_total")
+                .help("Exceptions thrown by listeners of newly served values, by hub").labelNames("hub")
+                .register(registry);
+    }
 
     @Override
     public AutoCloseable subscribe(Consumer<ServedValue> listener) {

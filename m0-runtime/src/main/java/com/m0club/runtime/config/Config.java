@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class Config {
 
     /** Printed instead of a secret value. */
-    public static final String REDACTED = "***";
+    public static final String REDACTED = Redactor.MASK;
 
     private final ConfigSchema schema;
     private final Profile profile;

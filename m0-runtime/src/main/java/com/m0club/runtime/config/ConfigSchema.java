@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -24,7 +23,6 @@ public final class ConfigSchema {
     private final ConfigKey<Profile> profileKey;
     private final List<ConfigKey<?>> keys;
     private final Map<String, ConfigKey<?>> byToml;
-    private final Map<String, ConfigKey<?>> byEnv;
     private final List<ConfigConstraint> constraints;
     private final Set<String> knownEnv;
     private final Set<String> warnPrefixes;
@@ -40,7 +38,6 @@ public final class ConfigSchema {
         }
         checkTomlPrefixes(toml.keySet());
         this.byToml = Collections.unmodifiableMap(toml);
-        this.byEnv = Collections.unmodifiableMap(env);
         this.constraints = List.copyOf(builder.constraints);
         for (ConfigConstraint constraint : constraints) {
             for (ConfigKey<?> key : constraint.keys()) {
@@ -72,14 +69,6 @@ public final class ConfigSchema {
     public boolean contains(ConfigKey<?> key) {
         ConfigKey<?> known = byToml.get(key.tomlPath());
         return known != null && known.equals(key);
-    }
-
-    public Optional<ConfigKey<?>> byTomlPath(String path) {
-        return Optional.ofNullable(byToml.get(path));
-    }
-
-    public Optional<ConfigKey<?>> byEnvVar(String envVar) {
-        return Optional.ofNullable(byEnv.get(envVar));
     }
 
     public List<ConfigConstraint> constraints() {

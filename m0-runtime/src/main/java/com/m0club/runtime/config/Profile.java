@@ -1,7 +1,6 @@
 package com.m0club.runtime.config;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -33,17 +32,6 @@ public enum Profile {
     /** All ids joined with {@code |}, for messages. */
     public static String ids() {
         return Arrays.stream(values()).map(Profile::id).collect(Collectors.joining("|"));
-    }
-
-    /** Parses an id, case-insensitively. */
-    public static Profile of(String id) {
-        String wanted = id.strip().toLowerCase(Locale.ROOT);
-        for (Profile profile : values()) {
-            if (profile.id.equals(wanted)) {
-                return profile;
-            }
-        }
-        throw new IllegalArgumentException("must be one of " + ids());
     }
 
     @Override

@@ -152,15 +152,12 @@ public final class ValueTypes {
      * declaration order, so {@code "b,a"} and {@code "a,b"} hash alike.
      */
     public static <E extends Enum<E>> ValueType<Set<E>> enumSet(Class<E> type, Function<E, String> id) {
-        ValueType<E> element = enumOf(type, id);
+        ValueType<List<E>> entries = list(enumOf(type, id));
         return new ValueType<>() {
             @Override
             public Set<E> parse(String raw) {
                 EnumSet<E> result = EnumSet.noneOf(type);
-                List<String> entries = splitList(raw);
-                for (int i = 0; i < entries.size(); i++) {
-                    result.add(parseEntry(element, entries, i));
-                }
+                result.addAll(entries.parse(raw));
                 return Collections.unmodifiableSet(result);
             }
 

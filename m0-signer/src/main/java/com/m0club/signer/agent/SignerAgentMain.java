@@ -1,5 +1,6 @@
 package com.m0club.signer.agent;
 
+import com.m0club.protocol.Checks;
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.guard.ReplayGuard;
@@ -85,7 +86,7 @@ public final class SignerAgentMain {
         Logger log = LoggerFactory.getLogger(SignerAgentMain.class);
         Path keyFile = Path.of(required(env, KEY_FILE));
         Path stateDir = Path.of(required(env, STATE_DIR));
-        long setId = integer(env, SET_ID, -1, 0, 0xFFFF_FFFFL);
+        long setId = integer(env, SET_ID, -1, 0, Checks.U32_MAX);
         AgentConfig config = AgentConfig.load(Path.of(required(env, CONFIG)));
         int port = (int) integer(env, PORT, DEFAULT_PORT, 0, 65_535);
         String host = Optional.ofNullable(env.get(HOST)).filter(h -> !h.isBlank()).orElse("0.0.0.0");

@@ -5,6 +5,7 @@ import com.m0club.signer.BearerToken;
 import com.m0club.signer.BundleSummary;
 import com.m0club.signer.RefusalReason;
 import com.m0club.signer.SignerWire;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -177,7 +178,7 @@ public final class SignerAgentServer implements AutoCloseable {
                 reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
                         "the request body could not be read: " + e.getMessage());
                 return;
-            } catch (RuntimeException e) {
+            } catch (DataReader.InsufficientDataAvailableException e) {
                 // the caller went away mid-body: typically the threshold client cancelling the requests it no
                 // longer needs once m signatures are in. Not an agent failure; nothing was signed.
                 metrics.request(SignerAgentMetrics.CLIENT_GONE);

@@ -55,6 +55,9 @@ public final class ThresholdSigner implements AutoCloseable {
 
     private final SignerSet set;
     private final List<URI> endpoints;
+    /** {@code <endpoint>/v1/sign} and {@code <endpoint>/v1/key}, resolved once, in endpoint order. */
+    private final List<URI> signUris;
+    private final List<URI> keyUris;
     private final Duration requestTimeout;
     private final Duration deadline;
     private final Optional<BearerToken> token;
@@ -67,6 +70,8 @@ public final class ThresholdSigner implements AutoCloseable {
     private ThresholdSigner(Builder b) {
         this.set = b.set;
         this.endpoints = List.copyOf(b.endpoints);
+        this.signUris = endpoints.stream().map(e -> resolve(e, SignerWire.SIGN_PATH)).toList();
+        this.keyUris = endpoints.stream().map(e -> resolve(e, SignerWire.KEY_PATH)).toList();
         this.requestTimeout = b.requestTimeout;
         this.deadline = b.deadline;
         this.token = b.token;
@@ -106,7 +111,7 @@ public final class ThresholdSigner implements AutoCloseable {
             int index = i;
             URI endpoint = endpoints.get(i);
             tasks.add(requests.submit(() -> {
-                AgentOutcome outcome = ask(endpoint, body, bundle, digest, requestId);
+                AgentOutcome outcome = ask(index, body, bundle, digest, requestId);
                 AgentOutcome classified = round.record(index, outcome);
                 metrics.request(endpoint, classified.result());
             }));
@@ -155,8 +160,9 @@ public final class ThresholdSigner implements AutoCloseable {
      */
     public SignerReadiness readiness() {
         List<Future<SignerReadiness.AgentStatus>> probes = new ArrayList<>(endpoints.size());
-        for (URI endpoint : endpoints) {
-            probes.add(requests.submit(() -> probe(endpoint)));
+        for (int i = 0; i < endpoints.size(); i++) {
+            int index = i;
+            probes.add(requests.submit(() -> probe(index)));
         }
         List<SignerReadiness.AgentStatus> statuses = new ArrayList<>(endpoints.size());
         Set<SignerKey> keys = new HashSet<>();
@@ -168,16 +174,15 @@ public final class ThresholdSigner implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 probes.forEach(p -> p.cancel(true));
-                status = new SignerReadiness.AgentStatus(endpoints.get(i), Optional.empty(), "interrupted");
+                status = notAnswering(endpoints.get(i), "interrupted");
             } catch (java.util.concurrent.TimeoutException e) {
                 probes.get(i).cancel(true);
-                status = new SignerReadiness.AgentStatus(endpoints.get(i), Optional.empty(), "no answer in time");
+                status = notAnswering(endpoints.get(i), "no answer in time");
             } catch (ExecutionException e) {
-                status = new SignerReadiness.AgentStatus(endpoints.get(i), Optional.empty(),
-                        String.valueOf(e.getCause()));
+                status = notAnswering(endpoints.get(i), String.valueOf(e.getCause()));
             }
             if (status.key().isPresent() && !keys.add(status.key().get())) {
-                status = new SignerReadiness.AgentStatus(status.endpoint(), Optional.empty(),
+                status = notAnswering(status.endpoint(),
                         "key " + status.key().get().toHex() + " already answered from another agent");
             }
             statuses.add(status);
@@ -209,13 +214,19 @@ public final class ThresholdSigner implements AutoCloseable {
 
     // ------------------------------------------------------------------ one agent
 
-    private AgentOutcome ask(URI endpoint, byte[] body, EncodedBundle bundle, Hash32 digest, String requestId) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(resolve(endpoint, SignerWire.SIGN_PATH))
-                .timeout(requestTimeout)
+    /** A request to {@code uri} with the per-request timeout and, when configured, the bearer token. */
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(requestTimeout);
+        token.ifPresent(t -> req.header("Authorization", t.authorizationHeader()));
+        return req;
+    }
+
+    private AgentOutcome ask(int index, byte[] body, EncodedBundle bundle, Hash32 digest, String requestId) {
+        URI endpoint = endpoints.get(index);
+        HttpRequest.Builder req = request(signUris.get(index))
                 .header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE)
                 .header(SignerWire.REQUEST_ID_HEADER, requestId)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        token.ifPresent(t -> req.header("Authorization", t.authorizationHeader()));
         long started = System.nanoTime();
         HttpResponse<byte[]> response;
         try {
@@ -286,34 +297,34 @@ public final class ThresholdSigner implements AutoCloseable {
         return AgentOutcome.signed(endpoint, signature);
     }
 
-    private SignerReadiness.AgentStatus probe(URI endpoint) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(resolve(endpoint, SignerWire.KEY_PATH))
-                .timeout(requestTimeout)
-                .GET();
-        token.ifPresent(t -> req.header("Authorization", t.authorizationHeader()));
+    private SignerReadiness.AgentStatus probe(int index) {
+        URI endpoint = endpoints.get(index);
+        HttpRequest.Builder req = request(keyUris.get(index)).GET();
         try {
             HttpResponse<byte[]> response = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
-                return new SignerReadiness.AgentStatus(endpoint, Optional.empty(), "HTTP " + response.statusCode());
+                return notAnswering(endpoint, "HTTP " + response.statusCode());
             }
             JsonNode json = SignerWire.JSON.readTree(response.body());
             SignerKey key = SignerKey.fromHex(text(json, SignerWire.PUBLIC_KEY_HEX));
             long agentSet = json.path(SignerWire.SIGNER_SET_ID).asLong(-1);
             if (agentSet != set.id()) {
-                return new SignerReadiness.AgentStatus(endpoint, Optional.empty(),
-                        "agent signs for signer set " + agentSet + ", not " + set.id());
+                return notAnswering(endpoint, "agent signs for signer set " + agentSet + ", not " + set.id());
             }
             if (!set.contains(key)) {
-                return new SignerReadiness.AgentStatus(endpoint, Optional.empty(),
-                        "key " + key.toHex() + " is not a member of signer set " + set.id());
+                return notAnswering(endpoint, "key " + key.toHex() + " is not a member of signer set " + set.id());
             }
             return new SignerReadiness.AgentStatus(endpoint, Optional.of(key), "answering");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new SignerReadiness.AgentStatus(endpoint, Optional.empty(), "interrupted");
+            return notAnswering(endpoint, "interrupted");
         } catch (IOException | RuntimeException e) {
-            return new SignerReadiness.AgentStatus(endpoint, Optional.empty(), describe(e));
+            return notAnswering(endpoint, describe(e));
         }
+    }
+
+    private static SignerReadiness.AgentStatus notAnswering(URI endpoint, String why) {
+        return new SignerReadiness.AgentStatus(endpoint, Optional.empty(), why);
     }
 
     private static String text(JsonNode json, String field) {

@@ -1,5 +1,6 @@
 package com.m0club.signer.guard;
 
+import com.m0club.protocol.Checks;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.signer.RefusalReason;
 import java.io.IOException;
@@ -113,9 +114,7 @@ public final class ReplayGuard implements AutoCloseable {
 
     private GuardDecision authorizeLocked(long signerSetId, long sequence, Hash32 bundleHash) {
         requireUsable();
-        if (signerSetId < 0 || signerSetId > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("signer_set_id must be a u32, got " + signerSetId);
-        }
+        Checks.u32("signer_set_id", signerSetId);
         if (sequence < 1) {
             throw new IllegalArgumentException("sequence must be >= 1, got " + sequence);
         }
@@ -191,24 +190,6 @@ public final class ReplayGuard implements AutoCloseable {
     /** What opening the journal found. */
     public Recovery recovery() {
         return recovery;
-    }
-
-    /** Why the guard refuses everything, when it does (a journal write failed since it was opened). */
-    public Optional<String> failure() {
-        lock.lock();
-        try {
-            return failure;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public Path stateDir() {
-        return stateDir;
-    }
-
-    public int retained() {
-        return retained;
     }
 
     @Override

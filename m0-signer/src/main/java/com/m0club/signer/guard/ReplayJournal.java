@@ -120,7 +120,8 @@ final class ReplayJournal implements AutoCloseable {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long size = channel.size();
             byte[] header = new byte[HEADER_LENGTH];
-            if (size < HEADER_LENGTH || readFully(0, header) < HEADER_LENGTH || !Arrays.equals(header, MAGIC)) {
+            if (size < HEADER_LENGTH || readFully(0, ByteBuffer.wrap(header)) < HEADER_LENGTH
+                    || !Arrays.equals(header, MAGIC)) {
                 throw new ReplayGuardException("replay journal " + file + " does not start with the header "
                         + new String(MAGIC, StandardCharsets.US_ASCII) + "; it is not a replay journal or it is "
                         + "corrupt. Refusing to start: the agent cannot prove what it has signed");
@@ -134,11 +135,7 @@ final class ReplayJournal implements AutoCloseable {
                 chunk.clear();
                 long want = Math.min(chunk.capacity(), ((size - pos) / RECORD_LENGTH) * RECORD_LENGTH);
                 chunk.limit((int) want);
-                while (chunk.hasRemaining()) {
-                    if (channel.read(chunk, pos + chunk.position()) < 0) {
-                        break;
-                    }
-                }
+                readFully(pos, chunk);
                 chunk.flip();
                 while (chunk.remaining() >= RECORD_LENGTH) {
                     chunk.get(record);
@@ -168,14 +165,14 @@ final class ReplayJournal implements AutoCloseable {
         }
     }
 
-    private int readFully(long at, byte[] dst) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(dst);
-        while (b.hasRemaining()) {
-            if (channel.read(b, at + b.position()) < 0) {
+    /** Reads from {@code at} until {@code dst} is full or the file ends; returns the bytes read. */
+    private int readFully(long at, ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            if (channel.read(dst, at + dst.position()) < 0) {
                 break;
             }
         }
-        return b.position();
+        return dst.position();
     }
 
     /** Appends one record and forces it to disk; returns only once the record is durable. */

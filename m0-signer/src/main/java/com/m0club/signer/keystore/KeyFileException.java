@@ -9,19 +9,11 @@ import java.nio.file.Path;
 public final class KeyFileException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final transient Path path;
-
     public KeyFileException(Path path, String rule) {
         super("key file " + path + ": " + rule);
-        this.path = path;
     }
 
     public KeyFileException(Path path, String rule, Throwable cause) {
         super("key file " + path + ": " + rule, cause);
-        this.path = path;
-    }
-
-    public Path path() {
-        return path;
     }
 }

@@ -124,10 +124,6 @@ public final class SignPolicy {
         return signerSet;
     }
 
-    public SignerKey self() {
-        return self;
-    }
-
     private static PolicyDecision refuse(RefusalReason reason, String message, Optional<BundleSummary> summary) {
         return new PolicyDecision.Refused(reason, message, summary);
     }

@@ -159,18 +159,16 @@ public final class InProcessEventLog implements EventLog {
         }
         requireOpen();
         TopicLog log = topicLog(topic);
-        GroupConsumer consumer = new GroupConsumer(log, group, from, record -> handler.handle(cast(topic, record)));
+        // publish() checked every record against the topic's type, and topicLog() that this is the topic's only
+        // definition: the consumer may hand records to the typed handler unchanged.
+        @SuppressWarnings("unchecked")
+        RecordHandler<Object> erased = (RecordHandler<Object>) (RecordHandler<?>) handler;
+        GroupConsumer consumer = new GroupConsumer(log, group, from, erased);
         if (log.groups.putIfAbsent(group, consumer) != null) {
             throw new IllegalStateException("group " + group + " is already subscribed to " + topic.name());
         }
         consumer.start();
         return consumer;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> EventRecord<T> cast(Topic<T> topic, EventRecord<Object> record) {
-        return new EventRecord<>(topic, record.partition(), record.offset(), record.key(),
-                topic.type().cast(record.value()), record.publishedAtMs());
     }
 
     /** The number of records retained for the topic (all partitions), for diagnostics and tests. */
@@ -229,7 +227,7 @@ public final class InProcessEventLog implements EventLog {
             this.topic = topic;
             this.partitions = new Partition[InProcessEventLog.this.partitions];
             for (int i = 0; i < partitions.length; i++) {
-                partitions[i] = new Partition(i);
+                partitions[i] = new Partition();
             }
         }
     }
@@ -245,7 +243,6 @@ public final class InProcessEventLog implements EventLog {
      * partition share one lock; {@code appended} wakes consumers, {@code freed} wakes waiting publishers.
      */
     private final class Partition {
-        final int index;
         final Entry[] ring = new Entry[capacity];
         final ReentrantLock lock = new ReentrantLock();
         final Condition appended = lock.newCondition();
@@ -253,10 +250,6 @@ public final class InProcessEventLog implements EventLog {
         final List<Cursor> cursors = new ArrayList<>();
         long head;
         long tail;
-
-        Partition(int index) {
-            this.index = index;
-        }
 
         /** Stores the entry, waiting up to {@code timeoutNanos} for room; false when there was none. */
         boolean append(Entry entry, long timeoutNanos) throws InterruptedException {
@@ -398,21 +391,16 @@ public final class InProcessEventLog implements EventLog {
 
     private record Delivery(long offset, Entry entry) {}
 
-    @FunctionalInterface
-    private interface ErasedHandler {
-        void handle(EventRecord<Object> record) throws Exception;
-    }
-
     /** One group's consumers on one topic: a virtual thread and a cursor per partition. */
     private final class GroupConsumer implements Subscription {
         final TopicLog log;
         final String group;
-        final ErasedHandler handler;
+        final RecordHandler<Object> handler;
         final Cursor[] cursors;
         final Thread[] threads;
         private boolean closing;
 
-        GroupConsumer(TopicLog log, String group, SubscribeFrom from, ErasedHandler handler) {
+        GroupConsumer(TopicLog log, String group, SubscribeFrom from, RecordHandler<Object> handler) {
             this.log = log;
             this.group = group;
             this.handler = handler;

@@ -336,8 +336,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (pid > 0 && isPostmasterOf(pid, pgData)) {
             LOG.warn("a PostgreSQL server (pid {}) left running by an earlier process owns {}: stopping it", pid,
                     pgData);
-            CommandResult r = run("pg_ctl stop", List.of(binaries.bin("pg_ctl").toString(), "-D", pgData.toString(),
-                    "-m", "fast", "-w", "-t", "60", "-s", "stop"), Duration.ofSeconds(90));
+            CommandResult r = pgCtlStop("fast", 60);
             if (r.exitCode() != 0 && isPostmasterOf(pid, pgData)) {
                 throw new EmbeddedPostgresException("could not stop the PostgreSQL server (pid " + pid
                         + ") left running on " + pgData + ": stop it by hand (kill " + pid + ") and retry; pg_ctl said:\n"
@@ -499,10 +498,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private void awaitConnections() {
         long deadline = System.nanoTime() + startTimeout.toNanos();
-        String url = "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
         SQLException last = null;
         while (System.nanoTime() < deadline) {
-            try (Connection c = connect(url)) {
+            try (Connection c = connectAdmin()) {
                 if (c.isValid(5)) {
                     return;
                 }
@@ -516,8 +514,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private void createDatabase() {
-        String url = "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
-        try (Connection c = connect(url); Statement st = c.createStatement()) {
+        try (Connection c = connectAdmin(); Statement st = c.createStatement()) {
             boolean exists;
             try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 exists = rs.next();
@@ -532,7 +529,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static Connection connect(String url) throws SQLException {
+    /** A connection to the maintenance database {@code postgres}, which initdb always creates. */
+    private Connection connectAdmin() throws SQLException {
+        String url = "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
         Properties p = new Properties();
         p.setProperty("user", USER);
         p.setProperty("connectTimeout", "5");
@@ -545,13 +544,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        CommandResult r = run("pg_ctl stop", List.of(binaries.bin("pg_ctl").toString(), "-D", pgData.toString(),
-                "-m", "fast", "-w", "-t", "60", "-s", "stop"), Duration.ofSeconds(90));
+        CommandResult r = pgCtlStop("fast", 60);
         if (r.exitCode() != 0 && Files.exists(pgData.resolve("postmaster.pid"))) {
             LOG.warn("pg_ctl stop -m fast failed (exit {}): {}; trying -m immediate", r.exitCode(),
                     tail(r.output(), 5));
-            CommandResult r2 = run("pg_ctl stop", List.of(binaries.bin("pg_ctl").toString(), "-D",
-                    pgData.toString(), "-m", "immediate", "-w", "-t", "30", "-s", "stop"), Duration.ofSeconds(60));
+            CommandResult r2 = pgCtlStop("immediate", 30);
             if (r2.exitCode() != 0 && Files.exists(pgData.resolve("postmaster.pid"))) {
                 throw new EmbeddedPostgresException("could not stop the embedded PostgreSQL on " + pgData
                         + ": stop it by hand (pg_ctl -D " + pgData + " stop, or kill the postmaster); pg_ctl said:\n"
@@ -560,6 +557,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         LOG.info("embedded PostgreSQL on port {} stopped in {} ms", port,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** {@code pg_ctl stop -m <mode>}, letting pg_ctl wait up to {@code waitSeconds} for the server to go. */
+    private CommandResult pgCtlStop(String mode, int waitSeconds) {
+        return run("pg_ctl stop", List.of(binaries.bin("pg_ctl").toString(), "-D", pgData.toString(), "-m", mode,
+                "-w", "-t", Integer.toString(waitSeconds), "-s", "stop"), Duration.ofSeconds(waitSeconds + 30L));
     }
 
     private void installShutdownHook() {

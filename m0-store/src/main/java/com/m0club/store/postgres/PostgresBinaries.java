@@ -56,10 +56,6 @@ final class PostgresBinaries {
         return dot < 0 ? version : version.substring(0, dot);
     }
 
-    Path home() {
-        return home;
-    }
-
     Path bin(String program) {
         return home.resolve("bin").resolve(program);
     }

@@ -1,5 +1,7 @@
 package com.m0club.store.postgres;
 
+import com.m0club.store.StoreConflictException;
+import com.m0club.store.StoreNotFoundException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Objects;
@@ -38,6 +40,18 @@ public final class StoreMetrics {
 
     public void rejected(String op) {
         rejections.labelValues(op).inc();
+    }
+
+    /** Counts a refused write under {@code op} and returns the exception to throw ({@code throw m.conflict(..)}). */
+    public StoreConflictException conflict(String op, String message) {
+        rejected(op);
+        return new StoreConflictException(op, message);
+    }
+
+    /** Counts a write naming something not stored under {@code op} and returns the exception to throw. */
+    public StoreNotFoundException notFound(String op, String message) {
+        rejected(op);
+        return new StoreNotFoundException(op, message);
     }
 
     /** Current count, for tests and diagnostics. */

@@ -99,11 +99,11 @@ public final class MarketRegistryStore {
             }
             Market stored = existing.orElseThrow();
             if (stored.domain() != market.domain()) {
-                throw conflict(op, "market " + market.id() + " has domain " + stored.domain()
+                throw jdbc.metrics().conflict(op, "market " + market.id() + " has domain " + stored.domain()
                         + "; a market's domain never changes (got " + market.domain() + "): use a new market id");
             }
             if (!stored.outcomes().equals(market.outcomes())) {
-                throw conflict(op, "market " + market.id() + " has outcomes " + stored.outcomes()
+                throw jdbc.metrics().conflict(op, "market " + market.id() + " has outcomes " + stored.outcomes()
                         + "; outcomes never change once published against (got " + market.outcomes()
                         + "): use a new market id");
             }
@@ -151,10 +151,8 @@ public final class MarketRegistryStore {
         }
         String op = "markets.set_status";
         return jdbc.inTransaction(op, tx -> {
-            Market stored = lockedGet(tx, id).orElseThrow(() -> {
-                jdbc.metrics().rejected(op);
-                return new StoreNotFoundException(op, "market " + id + " is not registered");
-            });
+            Market stored = lockedGet(tx, id).orElseThrow(
+                    () -> jdbc.metrics().notFound(op, "market " + id + " is not registered"));
             MarketStatus from = stored.status();
             if (from == next) {
                 return stored;
@@ -162,8 +160,9 @@ public final class MarketRegistryStore {
             if (!from.canMoveTo(next)) {
                 String allowed = Arrays.stream(MarketStatus.values()).filter(from::canMoveTo).map(Enum::name)
                         .collect(Collectors.joining(", "));
-                throw conflict(op, "market " + id + " cannot move from " + from + " to " + next + " (from " + from
-                        + " it may move to: " + (allowed.isEmpty() ? "nothing, it is final" : allowed) + ")");
+                throw jdbc.metrics().conflict(op, "market " + id + " cannot move from " + from + " to " + next
+                        + " (from " + from + " it may move to: "
+                        + (allowed.isEmpty() ? "nothing, it is final" : allowed) + ")");
             }
             long now = clock.millis();
             tx.update("UPDATE markets SET status = ?, updated_at_ms = ? WHERE market_id = ?", next, now, id.value());
@@ -181,11 +180,6 @@ public final class MarketRegistryStore {
                         Optional.ofNullable(row.getString(2)).map(MarketStatus::valueOf),
                         MarketStatus.valueOf(row.getString(3)), row.getLong(4), row.getString(5)),
                 id.value());
-    }
-
-    private StoreConflictException conflict(String op, String message) {
-        jdbc.metrics().rejected(op);
-        return new StoreConflictException(op, message);
     }
 
     private static Optional<Market> lockedGet(Transaction tx, MarketId id) throws SQLException {

@@ -76,8 +76,7 @@ public final class SignerSetStore {
                 differences.add("activation_ms " + stored.activationMs() + " vs " + set.activationMs());
             }
             if (!differences.isEmpty()) {
-                jdbc.metrics().rejected(op);
-                throw new StoreConflictException(op, "signer set " + set.id() + " is already stored with other"
+                throw jdbc.metrics().conflict(op, "signer set " + set.id() + " is already stored with other"
                         + " content (" + String.join("; ", differences) + "): signer sets are immutable, rotate to a"
                         + " new id instead");
             }
@@ -115,16 +114,13 @@ public final class SignerSetStore {
         Objects.requireNonNull(next, "next");
         String op = "signer_sets.set_status";
         return jdbc.inTransaction(op, tx -> {
-            SignerSet stored = read(tx, id, true).orElseThrow(() -> {
-                jdbc.metrics().rejected(op);
-                return new StoreNotFoundException(op, "signer set " + id + " is not registered");
-            });
+            SignerSet stored = read(tx, id, true).orElseThrow(
+                    () -> jdbc.metrics().notFound(op, "signer set " + id + " is not registered"));
             if (stored.status() == next) {
                 return stored;
             }
             if (next.ordinal() < stored.status().ordinal()) {
-                jdbc.metrics().rejected(op);
-                throw new StoreConflictException(op, "signer set " + id + " cannot move from " + stored.status()
+                throw jdbc.metrics().conflict(op, "signer set " + id + " cannot move from " + stored.status()
                         + " back to " + next + " (PENDING -> ACTIVE -> RETIRED, forward only)");
             }
             tx.update("UPDATE signer_sets SET status = ?, updated_at_ms = ? WHERE signer_set_id = ?", next,
@@ -136,19 +132,20 @@ public final class SignerSetStore {
 
     private record KeyRow(long setId, byte[] key) {}
 
+    private record Head(int threshold, SignerSetStatus status, long activationMs) {}
+
     private static Optional<SignerSet> read(Transaction tx, long id, boolean forUpdate) throws SQLException {
-        Optional<Object[]> head = tx.queryOne("SELECT threshold, status, activation_ms FROM signer_sets"
+        Optional<Head> head = tx.queryOne("SELECT threshold, status, activation_ms FROM signer_sets"
                 + " WHERE signer_set_id = ?" + (forUpdate ? " FOR UPDATE" : ""),
-                row -> new Object[] {row.getInt(1), row.getString(2), row.getLong(3)}, id);
+                row -> new Head(row.getInt(1), SignerSetStatus.valueOf(row.getString(2)), row.getLong(3)), id);
         if (head.isEmpty()) {
             return Optional.empty();
         }
         List<SignerKey> keys = tx.query("SELECT public_key FROM signer_set_keys WHERE signer_set_id = ?"
                 + " ORDER BY position", row -> SignerKey.of(row.getBytes(1)), id);
-        Object[] h = head.get();
+        Head h = head.get();
         // Built with the record constructor, not the builder: the stored set was validated when it was inserted,
         // including a dev-only threshold of 1.
-        return Optional.of(new SignerSet(id, (Integer) h[0], keys, SignerSetStatus.valueOf((String) h[1]),
-                (Long) h[2]));
+        return Optional.of(new SignerSet(id, h.threshold(), keys, h.status(), h.activationMs()));
     }
 }

@@ -59,8 +59,7 @@ public final class SequenceAllocator {
             Optional<String> status = tx.queryOne("SELECT status FROM signer_sets WHERE signer_set_id = ?",
                     row -> row.getString(1), signerSetId);
             if (status.isEmpty()) {
-                jdbc.metrics().rejected(op);
-                throw new StoreNotFoundException(op, "signer set " + signerSetId + " is not registered: store it"
+                throw jdbc.metrics().notFound(op, "signer set " + signerSetId + " is not registered: store it"
                         + " (SignerSetStore.insert, m0 signer-set ...) before allocating sequences for it");
             }
             tx.update("INSERT INTO signer_set_sequences (signer_set_id, last_sequence) VALUES (?, 0)"
@@ -74,8 +73,7 @@ public final class SequenceAllocator {
                 return raced.get();
             }
             if ("RETIRED".equals(status.get())) {
-                jdbc.metrics().rejected(op);
-                throw new StoreConflictException(op, "signer set " + signerSetId + " is RETIRED: new rounds must be"
+                throw jdbc.metrics().conflict(op, "signer set " + signerSetId + " is RETIRED: new rounds must be"
                         + " signed by the active set");
             }
             long next = Math.addExact(last, 1);
@@ -102,16 +100,14 @@ public final class SequenceAllocator {
                     + " WHERE signer_set_id = ? AND sequence = ? FOR UPDATE",
                     row -> Optional.ofNullable(row.getBytes(1)).map(Hash32::of), signerSetId, sequence);
             if (bound.isEmpty()) {
-                jdbc.metrics().rejected(op);
-                throw new StoreNotFoundException(op, "sequence " + sequence + " of signer set " + signerSetId
+                throw jdbc.metrics().notFound(op, "sequence " + sequence + " of signer set " + signerSetId
                         + " was never allocated");
             }
             if (bound.get().isPresent()) {
                 if (bound.get().get().equals(bundleHash)) {
                     return null;
                 }
-                jdbc.metrics().rejected(op);
-                throw new StoreConflictException(op, "sequence " + sequence + " of signer set " + signerSetId
+                throw jdbc.metrics().conflict(op, "sequence " + sequence + " of signer set " + signerSetId
                         + " is bound to bundle " + bound.get().get().toHex() + "; refusing to bind "
                         + bundleHash.toHex() + " (a sequence is never reused for a different bundle hash)");
             }

@@ -33,8 +33,7 @@ class MarketRegistryStoreTest {
 
     @BeforeEach
     void setUp() {
-        db = TestPostgres.freshDatabase(new PrometheusRegistry());
-        db.migrate();
+        db = TestPostgres.freshMigratedDatabase(new PrometheusRegistry());
         store = new MarketRegistryStore(db, clock);
     }
 

@@ -24,8 +24,7 @@ class SignerSetStoreTest {
 
     @BeforeEach
     void setUp() {
-        db = TestPostgres.freshDatabase(new PrometheusRegistry());
-        db.migrate();
+        db = TestPostgres.freshMigratedDatabase(new PrometheusRegistry());
         store = new SignerSetStore(db, InstantSource.fixed(Instant.ofEpochMilli(1_700_000_000_000L)));
     }
 

@@ -45,8 +45,7 @@ class SequenceAllocatorTest {
     @BeforeEach
     void setUp() {
         registry = new PrometheusRegistry();
-        db = TestPostgres.freshDatabase(registry);
-        db.migrate();
+        db = TestPostgres.freshMigratedDatabase(registry);
         sets = new SignerSetStore(db, CLOCK);
         allocator = new SequenceAllocator(db, CLOCK);
         register(1);

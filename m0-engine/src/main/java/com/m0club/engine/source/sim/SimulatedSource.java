@@ -36,7 +36,6 @@ public final class SimulatedSource {
     private long nextEmitMs;
     private long outageUntilMs = Long.MIN_VALUE;
     private QuotePayload frozen;
-    private long emitted;
 
     SimulatedSource(Market market, SourceProfile profile, TruthPath truth, SplittableRandom rng, long startMs) {
         this.market = market;
@@ -64,11 +63,6 @@ public final class SimulatedSource {
     /** The outcome a {@link SourceBehaviour.Manipulated} source pushes (meaningless for other behaviours). */
     public OutcomeId manipulatedOutcome() {
         return outcomes.get(manipulatedOutcome);
-    }
-
-    /** Quotes emitted so far. */
-    public long emitted() {
-        return emitted;
     }
 
     /** Appends every quote this source emits at times {@code <= timeMs} and not yet emitted. */
@@ -99,7 +93,6 @@ public final class SimulatedSource {
                 frozen = payload;
             }
         }
-        emitted++;
         return Optional.of(new SourceQuote(profile.id(), market.id(), at, payload, SimRandom.traceId(rng)));
     }
 

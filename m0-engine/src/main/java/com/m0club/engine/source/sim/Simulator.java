@@ -130,8 +130,7 @@ public final class Simulator {
 
     /** Builder; {@code seed} and {@code markets} are required. */
     public static final class Builder {
-        private Long seedOrNull;
-        private long seed;
+        private Long seed;
         private List<Market> markets = List.of();
         private int sourcesPerMarket = 5;
         private int adversarialPerMarket;
@@ -143,7 +142,6 @@ public final class Simulator {
         private Builder() {}
 
         public Builder seed(long seed) {
-            this.seedOrNull = seed;
             this.seed = seed;
             return this;
         }
@@ -192,7 +190,7 @@ public final class Simulator {
         }
 
         public Simulator build() {
-            if (seedOrNull == null) {
+            if (seed == null) {
                 throw new IllegalArgumentException("seed: is required (a simulation is only reproducible from it)");
             }
             if (markets.isEmpty()) {
@@ -269,16 +267,5 @@ public final class Simulator {
     public String toString() {
         return "Simulator[seed=" + seed + ", markets=" + markets.keySet() + ", sources="
                 + profiles.stream().map(p -> p.id().value()).toList() + "]";
-    }
-
-    /** Convenience for scorers: the truth as a map in canonical outcome order. */
-    public Map<OutcomeId, Double> truthMap(MarketId market, long timeMs) {
-        MarketSimulator m = market(market);
-        double[] p = m.truth(timeMs);
-        Map<OutcomeId, Double> out = new LinkedHashMap<>();
-        for (int i = 0; i < p.length; i++) {
-            out.put(m.market().outcomes().get(i), p[i]);
-        }
-        return out;
     }
 }
