@@ -36,6 +36,8 @@ import com.m0club.publish.reconcile.LedgerViewStore;
 import com.m0club.publish.reconcile.Reconciler;
 import com.m0club.publish.store.MarketProblemStore;
 import com.m0club.publish.store.PublishStore;
+import com.m0club.publish.store.PublishRetention;
+import com.m0club.publish.submit.LedgerCommitAudit;
 import com.m0club.publish.submit.Submitter;
 import com.m0club.publish.submit.SubmitterSettings;
 import com.m0club.publish.view.ServedValue;
@@ -213,7 +215,12 @@ public final class OracleNode implements AutoCloseable {
         if (options.runs(Role.SUBMITTER)) {
             Submitter submitter = new Submitter(ledger, publishStore, clock, new SecureRandom(),
                     SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), registry);
-            start(new SubmitterRole(submitter, log, BUNDLES));
+            var audit = new LedgerCommitAudit(ledger, publishStore, jdbc, clock, registry);
+            start(new SubmitterRole(submitter, log, BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run,
+                    registry));
+            var retention = new PublishRetention(jdbc,
+                    Duration.ofHours(options.config().get(M0Keys.PUBLISH_RETENTION_HOURS)), clock, registry);
+            start(new Periodic("publish-retention", Duration.ofMinutes(5), retention::purge, taskErrors));
             start(new Periodic("finalize-crank", Duration.ofMillis(500), submitter::finalizeDue, taskErrors));
         }
         if (options.runs(Role.RECONCILER)) {
@@ -299,6 +306,7 @@ public final class OracleNode implements AutoCloseable {
         }
         signerSets.insert(wanted);
         signerSet = wanted;
+        DevAuditVolume.install(SignerAgentServer.AUDIT_LOGGER);
         SignerAgentMetrics metrics = new SignerAgentMetrics(registry);
         List<URI> endpoints = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {

@@ -1,37 +1,68 @@
 package com.m0club.app.roles;
 
 import com.m0club.protocol.bundle.SignedBundle;
-import com.m0club.protocol.hash.Hash32;
 import com.m0club.publish.submit.Submitter;
+import com.m0club.publish.submit.Submitter.Outcome;
+import com.m0club.publish.submit.Submitter.Pending;
 import com.m0club.runtime.lifecycle.Service;
 import com.m0club.store.eventlog.EventLog;
 import com.m0club.store.eventlog.Subscription;
 import com.m0club.store.eventlog.Topic;
-import java.util.LinkedHashSet;
-import java.util.SequencedSet;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The submitter role: takes signed bundles from {@code m0.bundles} and drives each through commit and reveal on one
- * thread, in arrival order (which is sequence order: one bundler allocates sequences in order). On start it first
- * resumes what a previous run left SIGNED or COMMITTED, so a restart loses nothing and commits nothing twice.
+ * thread, in (set, sequence) order. On start it first runs the startup check (if given) and resumes what a previous
+ * run left SIGNED or COMMITTED, so a restart loses nothing and commits nothing twice.
+ *
+ * <p>Without a restart, too: every {@code resumeInterval} a resume pass re-reads the non-terminal bundles from the
+ * store and queues those it does not hold (a hand-off that was lost), and a bundle whose submission was interrupted
+ * (a database write that kept failing after its commit landed, a ledger that could not be reached while its reveal
+ * window is open) stays at the head of the queue and is retried after {@code resumeInterval}: later sequences wait,
+ * because the ledger accepts a set's reveals only in rising sequence order.
  */
 public final class SubmitterRole implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(SubmitterRole.class);
+    private static final Comparator<Pending> ORDER = Comparator.comparingLong(Pending::signerSetId)
+            .thenComparingLong(Pending::sequence);
 
     private final Submitter submitter;
     private final EventLog eventLog;
     private final Topic<SignedBundle> topic;
-    private final SequencedSet<Hash32> queue = new LinkedHashSet<>();
+    private final Duration resumeInterval;
+    private final Runnable startupCheck;
+    private final Counter resumes;
+    private final TreeSet<Pending> queue = new TreeSet<>(ORDER);
     private Subscription subscription;
     private Thread worker;
     private volatile boolean running;
+    private long nextResumePassNanos;
 
     public SubmitterRole(Submitter submitter, EventLog eventLog, Topic<SignedBundle> topic) {
+        this(submitter, eventLog, topic, Duration.ofSeconds(5), () -> {}, new PrometheusRegistry());
+    }
+
+    /**
+     * @param resumeInterval period of the resume pass and the wait before retrying an interrupted bundle
+     * @param startupCheck run once on start before anything is resumed (the ledger-commit audit)
+     */
+    public SubmitterRole(Submitter submitter, EventLog eventLog, Topic<SignedBundle> topic, Duration resumeInterval,
+            Runnable startupCheck, PrometheusRegistry registry) {
         this.submitter = submitter;
         this.eventLog = eventLog;
         this.topic = topic;
+        this.resumeInterval = resumeInterval;
+        this.startupCheck = startupCheck;
+        this.resumes = Counter.builder().name("m0_submitter_resumes_total")
+                .help("Bundles the submitter role took up again without a restart, by why: retry (its submission"
+                        + " was interrupted) or resume_pass (found non-terminal in the store)")
+                .labelNames("why").register(registry);
     }
 
     @Override
@@ -42,48 +73,90 @@ public final class SubmitterRole implements Service {
     @Override
     public void start() {
         running = true;
-        for (Hash32 h : submitter.pending()) {
-            enqueue(h);
+        startupCheck.run();
+        int resumed = resumePass();
+        if (resumed > 0) {
+            LOG.info("resuming {} bundles left signed or committed by the previous run", resumed);
         }
-        synchronized (queue) {
-            if (!queue.isEmpty()) {
-                LOG.info("resuming {} bundles left signed or committed by the previous run", queue.size());
-            }
-        }
-        subscription = eventLog.subscribe(topic, "submitter", r -> enqueue(r.value().bundle().bundleHash()));
+        subscription = eventLog.subscribe(topic, "submitter", r -> enqueue(new Pending(r.value().bundle().bundleHash(),
+                r.value().bundle().header().signerSetId(), r.value().bundle().header().sequence())));
+        nextResumePassNanos = System.nanoTime() + resumeInterval.toNanos();
         worker = Thread.ofPlatform().name("m0-submitter").daemon().start(this::loop);
     }
 
-    private void enqueue(Hash32 hash) {
+    private boolean enqueue(Pending p) {
         synchronized (queue) {
-            queue.add(hash);
+            boolean added = queue.add(p);
             queue.notifyAll();
+            return added;
         }
+    }
+
+    /** Queues every non-terminal bundle of the store not queued yet; returns how many were added. */
+    private int resumePass() {
+        int added = 0;
+        for (Pending p : submitter.pendingWithSequence()) {
+            if (enqueue(p)) {
+                added++;
+            }
+        }
+        return added;
     }
 
     private void loop() {
         while (running) {
-            Hash32 next;
+            if (System.nanoTime() - nextResumePassNanos >= 0) {
+                nextResumePassNanos = System.nanoTime() + resumeInterval.toNanos();
+                try {
+                    int added = resumePass();
+                    if (added > 0) {
+                        resumes.labelValues("resume_pass").inc(added);
+                        LOG.warn("resume pass: {} non-terminal bundles were not queued; resuming them", added);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("resume pass failed (retried in {} ms): {}", resumeInterval.toMillis(), e.toString());
+                }
+            }
+            Pending next;
             synchronized (queue) {
                 while (running && queue.isEmpty()) {
                     try {
-                        queue.wait(500);
+                        queue.wait(Math.max(1, resumeInterval.toMillis()));
                     } catch (InterruptedException e) {
                         return;
+                    }
+                    if (System.nanoTime() - nextResumePassNanos >= 0) {
+                        break;
                     }
                 }
                 if (!running) {
                     return;
                 }
-                next = queue.removeFirst();
+                if (queue.isEmpty()) {
+                    continue;
+                }
+                next = queue.pollFirst();
             }
+            boolean interrupted;
             try {
-                submitter.submit(next);
+                Outcome outcome = submitter.submit(next.bundleHash());
+                interrupted = outcome instanceof Outcome.Deferred;
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // the bundle stays SIGNED or COMMITTED in PostgreSQL and is resumed on the next start
-                LOG.error("submitting bundle {} failed: {}", next.toHex(), e.toString(), e);
+                // the bundle stays SIGNED or COMMITTED in PostgreSQL: retried at the head of the queue
+                LOG.error("submitting bundle {} (sequence {}) failed, retrying in {} ms: {}",
+                        next.bundleHash().toHex(), next.sequence(), resumeInterval.toMillis(), e.toString(), e);
+                interrupted = true;
+            }
+            if (interrupted) {
+                resumes.labelValues("retry").inc();
+                enqueue(next);
+                try {
+                    Thread.sleep(resumeInterval);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }
     }

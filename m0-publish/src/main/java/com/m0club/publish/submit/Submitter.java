@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ledger rejections split in two: "retry later" reasons (a reveal one slot too early) are retried; the others
  * mark the bundle FAILED with the ledger's reason. Transport failures are retried with backoff up to
- * {@link SubmitterSettings#maxAttempts}, then FAILED.
+ * {@link SubmitterSettings#maxAttempts}, then FAILED, unless the commit is on the ledger and its reveal window is
+ * still open: such a bundle is never failed, it is left COMMITTED ({@link Outcome.Deferred}) for the next resume
+ * pass. A database write that fails after a ledger call is retried with the same backoff; if it keeps failing the
+ * bundle is left as it is in the store ({@link StoreUnavailable}) and the resume pass picks it up again: the ledger
+ * calls are idempotent, so resuming repeats nothing.
  *
  * <p>Not thread-safe by design: one submitter thread per signer set keeps reveals in sequence order, which the
  * ledger requires (a sequence must exceed the set's last accepted one).
@@ -46,6 +50,7 @@ public final class Submitter {
     private final Counter rejections;
     private final Counter retries;
     private final Histogram commitToReveal;
+    private final Counter storeFailures;
 
     /** Waits between attempts; tests pass a recording sleeper, production {@link Thread#sleep}. */
     @FunctionalInterface
@@ -60,6 +65,12 @@ public final class Submitter {
         record Revealed(Hash32 bundleHash, long commitSlot, long revealSlot) implements Outcome {}
 
         record Failed(Hash32 bundleHash, String reason) implements Outcome {}
+
+        /**
+         * Not finished and not failed: the ledger could not be reached for long enough, but the commitment may still
+         * be revealed (its reveal window is open, or the ledger could not say). Left for the resume pass.
+         */
+        record Deferred(Hash32 bundleHash, String reason) implements Outcome {}
 
         /** Nothing to do: the bundle is already past the submitter's part, or not signed yet. */
         record Skipped(Hash32 bundleHash, PublishStatus status) implements Outcome {}
@@ -83,6 +94,21 @@ public final class Submitter {
                 .labelNames("step").register(registry);
         this.commitToReveal = Histogram.builder().name("m0_submitter_commit_to_reveal_seconds")
                 .help("Time from sending the commit to the accepted reveal").register(registry);
+        this.storeFailures = Counter.builder().name("m0_submitter_store_failures_total")
+                .help("Database writes of the submitter that failed after a ledger call, by step (retried, then"
+                        + " resumed by the resume pass)").labelNames("step").register(registry);
+    }
+
+    /**
+     * Thrown when the store kept failing after a ledger call: the bundle is left SIGNED or COMMITTED in the store
+     * (what it was before) and must be resumed, never failed.
+     */
+    public static final class StoreUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StoreUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Commits and reveals a stored, signed bundle. */
@@ -106,9 +132,9 @@ public final class Submitter {
         long started = now();
         try {
             CommitReceipt commit = withRetries("commit", bundleHash, () -> ledger.commit(commitHash, set, sequence));
-            store.markCommitted(bundleHash, commit.slot(), now());
+            durably("mark_committed", bundleHash, () -> store.markCommitted(bundleHash, commit.slot(), now()));
             RevealReceipt reveal = revealWhenAllowed(bundleHash, signedBytes, salt);
-            store.markRevealed(bundleHash, reveal.slot(), now());
+            durably("mark_revealed", bundleHash, () -> store.markRevealed(bundleHash, reveal.slot(), now()));
             commitToReveal.observe((now() - started) / 1000.0);
             outcomes.labelValues("revealed").inc();
             LOG.debug("bundle revealed: hash={} set={} sequence={} items={} commit_slot={} reveal_slot={}",
@@ -122,9 +148,15 @@ public final class Submitter {
             Optional<Long> landed = revealSlotOnLedger(bundleHash);
             if (landed.isPresent()) {
                 // every response was lost but the reveal itself landed: record what the ledger holds
-                store.markRevealed(bundleHash, landed.get(), now());
+                durably("mark_revealed", bundleHash, () -> store.markRevealed(bundleHash, landed.get(), now()));
                 outcomes.labelValues("revealed").inc();
                 return new Outcome.Revealed(bundleHash, stored.commitSlot().orElse(-1L), landed.get());
+            }
+            if (mayStillReveal(signed, commitHash)) {
+                outcomes.labelValues("deferred").inc();
+                LOG.warn("bundle deferred (committed, reveal window open; the resume pass retries it): hash={}"
+                        + " reason={}", bundleHash.toHex(), g.getMessage());
+                return new Outcome.Deferred(bundleHash, g.getMessage());
             }
             return fail(bundleHash, g.getMessage());
         } catch (PublishStore.IllegalTransitionException e) {
@@ -139,6 +171,60 @@ public final class Submitter {
         LOG.warn("bundle {} is already {} (the reconciler saw it on the ledger); submitter: {}", bundleHash.toHex(),
                 status, what);
         return new Outcome.Skipped(bundleHash, status);
+    }
+
+    /**
+     * Whether a commitment that could not be revealed may still be: true when the ledger holds it unrevealed and its
+     * reveal window (the smallest {@code max_reveal_delay_ms} among the bundle's markets) is open, and when the
+     * ledger cannot be read (nothing proves the window closed). False when the commit never landed or the window
+     * passed: only then may the bundle be failed.
+     */
+    private boolean mayStillReveal(SignedBundle signed, Hash32 commitHash) {
+        try {
+            Optional<com.m0club.chain.CommitRecord> record = ledger.commitment(commitHash);
+            if (record.isEmpty() || record.get().isRevealed()) {
+                return false;
+            }
+            long window = Long.MAX_VALUE;
+            for (var item : signed.bundle().bundle().items()) {
+                var market = ledger.market(item.marketId());
+                if (market.isPresent()) {
+                    window = Math.min(window, market.get().timing().maxRevealDelayMs());
+                }
+            }
+            return ledger.nowMs() - record.get().commit().timeMs() <= window;
+        } catch (RuntimeException unreachable) {
+            return true;
+        }
+    }
+
+    /**
+     * Runs a store write that follows a ledger call, retrying a failing database with the transport backoff. A
+     * state-machine refusal passes straight through (it is not a database failure).
+     */
+    private void durably(String step, Hash32 bundleHash, Runnable write) throws InterruptedException {
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (PublishStore.IllegalTransitionException e) {
+                throw e;
+            } catch (RuntimeException db) {
+                storeFailures.labelValues(step).inc();
+                if (attempt >= settings.maxAttempts()) {
+                    LOG.error("store write {} for bundle {} failed {} times; left for the resume pass: {}", step,
+                            bundleHash.toHex(), attempt, db.toString());
+                    throw new StoreUnavailable("store write " + step + " for bundle " + bundleHash.toHex()
+                            + " failed " + attempt + " times: " + db.getMessage(), db);
+                }
+                LOG.warn("store write {} for bundle {} failed (attempt {}/{}), retrying in {} ms: {}", step,
+                        bundleHash.toHex(), attempt, settings.maxAttempts(), backoff.toMillis(), db.toString());
+                sleeper.sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
+        }
     }
 
     /** Asks the ledger once whether the bundle was revealed after all; empty if not, or if the ledger is unreachable. */
@@ -201,7 +287,7 @@ public final class Submitter {
                 rejections.labelValues(step, r.reason().name()).inc();
                 throw r;
             } catch (RuntimeException transport) {
-                store.recordProblem(bundleHash, step + " attempt " + attempt + ": " + transport.getMessage(), now());
+                recordProblemQuietly(bundleHash, step + " attempt " + attempt + ": " + transport.getMessage());
                 if (attempt >= settings.maxAttempts()) {
                     throw new GaveUp("gave up after " + attempt + " " + step + " attempts: " + transport.getMessage(),
                             transport);
@@ -213,6 +299,16 @@ public final class Submitter {
                 backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
                         : backoff.multipliedBy(2);
             }
+        }
+    }
+
+    /** Remembers a failed attempt; a failing database must not turn a ledger retry into a lost bundle. */
+    private void recordProblemQuietly(Hash32 bundleHash, String problem) {
+        try {
+            store.recordProblem(bundleHash, problem, now());
+        } catch (RuntimeException db) {
+            storeFailures.labelValues("record_problem").inc();
+            LOG.warn("could not record the problem of bundle {}: {}", bundleHash.toHex(), db.toString());
         }
     }
 
@@ -238,6 +334,16 @@ public final class Submitter {
         return store.unfinished().stream()
                 .filter(b -> b.status() == PublishStatus.SIGNED || b.status() == PublishStatus.COMMITTED)
                 .map(StoredBundle::bundleHash).toList();
+    }
+
+    /** A bundle the submitter still has to finish, with its place in the set's sequence order. */
+    public record Pending(Hash32 bundleHash, long signerSetId, long sequence) {}
+
+    /** Like {@link #pending()}, with each bundle's (set, sequence): what the resume pass re-queues. */
+    public java.util.List<Pending> pendingWithSequence() {
+        return store.unfinished().stream()
+                .filter(b -> b.status() == PublishStatus.SIGNED || b.status() == PublishStatus.COMMITTED)
+                .map(b -> new Pending(b.bundleHash(), b.record().signerSetId(), b.record().sequence())).toList();
     }
 
     private long now() {

@@ -183,11 +183,20 @@ public final class M0Keys {
             .rule(Rule.between(1, MAX_SIGNERS))
             .build();
 
+    /** Publish history older than this is purged (final bundles only; each market's latest value is kept). */
+    public static final ConfigKey<Long> PUBLISH_RETENTION_HOURS = ConfigKey.builder("publish_retention_hours",
+                    ValueTypes.longInteger())
+            .env("M0_PUBLISH_RETENTION_HOURS").toml("publish.retention_hours")
+            .description("hours of final publish history (bundles, items, ledger view) kept in PostgreSQL")
+            .defaultValue(72L)
+            .rule(Rule.betweenLong(1, 24L * 3650))
+            .build();
+
     private static final ConfigSchema SCHEMA = ConfigSchema.builder(ENV)
             .keys(ROLES, DATA_DIR, POSTGRES_URL, REDIS_URL, EVENTLOG_URL, SOLANA_RPC_URL, SOLANA_WS_URL,
                     SIGNER_ENDPOINTS, SIGNER_SET_ID, PUBLISH_CONCURRENCY, MARKET_TIER_POLICY, ADMIN_PORT, API_PORT,
                     MARKETS_FILE, LOG_FORMAT, LOG_LEVEL, DEV_EPOCH_WINDOW_MS, DEV_FINALIZATION_DELAY_MS,
-                    DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD)
+                    DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD, PUBLISH_RETENTION_HOURS)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)

@@ -80,6 +80,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final long LOG_ROTATE_BYTES = 16L << 20;
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z_][a-z0-9_.]*");
+    /** Settings that make an acknowledged commit durable; {@link Builder#setting} refuses any other value. */
+    static final Map<String, String> DURABILITY = Map.of("synchronous_commit", "on", "fsync", "on",
+            "full_page_writes", "on");
 
     private final Path dataDir;
     private final Path pgData;
@@ -421,8 +424,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         conf.put("port", Integer.toString(port));
         conf.put("listen_addresses", HOST);
         conf.put("unix_socket_directories", "");
-        // A development server: a crash of the OS may lose the last commits, never corrupts (unlike fsync=off).
-        conf.put("synchronous_commit", "off");
+        // Durable commits: publish state and sequences are acknowledged to the ledger and the signer agents, so a
+        // commit PostgreSQL acknowledged must survive a crash of the node, of PostgreSQL and of the OS together.
+        // These three are not overridable (Builder.setting refuses weaker values).
+        conf.putAll(DURABILITY);
         conf.put("max_connections", "100");
         conf.put("shared_buffers", "64MB");
         conf.put("log_min_messages", "warning");
@@ -735,7 +740,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (!SETTING_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("setting name: must match " + SETTING_NAME + ", got " + name);
             }
-            settings.put(name, Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(value, "value");
+            String durable = DURABILITY.get(name);
+            if (durable != null && !durable.equalsIgnoreCase(value.trim())) {
+                throw new IllegalArgumentException("setting " + name + ": must stay '" + durable
+                        + "' (publish state and sequences need durable commits), got '" + value + "'");
+            }
+            settings.put(name, value);
             return this;
         }
 

@@ -74,6 +74,24 @@ class EmbeddedPostgresTest {
     }
 
     @Test
+    void theServerCommitsDurablyAndRefusesToBeToldOtherwise() {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir).port(0)
+                .binariesDir(TestPostgres.sharedBinariesDir()).build().start();
+                Database db = Database.connect(pg.jdbcUrl(), new PrometheusRegistry())) {
+            for (String name : List.of("synchronous_commit", "fsync", "full_page_writes")) {
+                assertThat(db.jdbc().queryOne("test.show", "SHOW " + name, rs -> rs.getString(1)))
+                        .as(name).hasValue("on");
+            }
+        }
+        assertThatThrownBy(() -> EmbeddedPostgres.builder().setting("synchronous_commit", "off"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("setting synchronous_commit: must stay 'on' (publish state and sequences need durable"
+                        + " commits), got 'off'");
+        assertThatThrownBy(() -> EmbeddedPostgres.builder().setting("fsync", "off"))
+                .hasMessageContaining("setting fsync: must stay 'on'");
+    }
+
+    @Test
     void aStalePidFileWhosePidBelongsToAnotherProcessDoesNotBlockTheStart() throws Exception {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().dataDir(dir).port(0)
                 .binariesDir(TestPostgres.sharedBinariesDir());
