@@ -182,9 +182,10 @@ public final class LedgerCommitAudit {
     /** Sequences keep rising: the counter never stays below what the ledger already holds for the set. */
     private void raiseSequenceFloor(long signerSetId, long highest) {
         int raised = jdbc.update("audit.sequence_floor", """
-                INSERT INTO signer_set_sequences (signer_set_id, last_sequence) VALUES (?, ?)
+                INSERT INTO signer_set_sequences (signer_set_id, last_sequence)
+                SELECT s.signer_set_id, ? FROM signer_sets s WHERE s.signer_set_id = ?
                 ON CONFLICT (signer_set_id) DO UPDATE SET last_sequence = EXCLUDED.last_sequence
-                WHERE signer_set_sequences.last_sequence < EXCLUDED.last_sequence""", signerSetId, highest);
+                WHERE signer_set_sequences.last_sequence < EXCLUDED.last_sequence""", highest, signerSetId);
         if (raised > 0 && highest > 0) {
             withoutRecord.labelValues("sequence_floor_raised").inc();
             LOG.error("signer set {}: the sequence counter was below the ledger's highest committed sequence {};"

@@ -374,4 +374,131 @@ class SubmitterFaultInjectionTest {
         assertThat(submitter.finalizeDue()).as("nothing left due").isZero();
         assertThat(counter(metrics, REJECTIONS, "step", "finalize")).isZero();
     }
+
+    // ------------------------------------------------------------------ database faults after a ledger call (issue 6, item 5)
+
+    private static final String STORE_FAILURES = "m0_submitter_store_failures_total";
+
+    /** A real database error: a trigger refuses every move of a bundle to COMMITTED until it is dropped. */
+    private void failMovesToCommitted() {
+        world.jdbc.update("test.fail_fn", """
+                CREATE OR REPLACE FUNCTION test_refuse_committed() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'injected: the database refused the write'; END $$""");
+        world.jdbc.update("test.fail_trigger", """
+                CREATE TRIGGER test_refuse_committed BEFORE UPDATE ON bundles FOR EACH ROW
+                WHEN (NEW.status = 'COMMITTED' AND OLD.status <> 'COMMITTED')
+                EXECUTE FUNCTION test_refuse_committed()""");
+    }
+
+    private void healTheDatabase() {
+        world.jdbc.update("test.heal", "DROP TRIGGER IF EXISTS test_refuse_committed ON bundles");
+    }
+
+    @Test
+    void aDatabaseWriteFailingAfterTheCommitIsRetriedAndTheBundleIsRevealed() throws Exception {
+        Built b = world.signed(1);
+        failMovesToCommitted();
+        int[] sleeps = {0};
+        world.onSleep(() -> {
+            if (++sleeps[0] == 2) {
+                healTheDatabase(); // a transient outage: two failed writes, then the database is back
+            }
+        });
+
+        Outcome outcome = world.submitter(metrics, 1).submit(b.hash());
+
+        assertThat(outcome).isInstanceOf(Outcome.Revealed.class);
+        StoredBundle s = stored(b.hash());
+        assertThat(s.status()).isEqualTo(PublishStatus.REVEALED);
+        assertThat(statuses(s)).containsExactly(PublishStatus.BUILT, PublishStatus.SIGNED, PublishStatus.COMMITTED,
+                PublishStatus.REVEALED);
+        assertThat(counter(metrics, STORE_FAILURES, "step", "mark_committed")).isEqualTo(2);
+        assertThat(world.commitsFor(1)).isEqualTo(1);
+        assertThat(world.revealsOf(b.hash())).isEqualTo(1);
+    }
+
+    @Test
+    void aDatabaseThatStaysDownLeavesTheCommittedBundleForTheResumePassNotFailed() throws Exception {
+        Built b = world.signed(1);
+        failMovesToCommitted();
+        Submitter submitter = world.submitter(metrics, 1);
+
+        assertThatThrownBy(() -> submitter.submit(b.hash())).isInstanceOf(Submitter.StoreUnavailable.class)
+                .hasMessageContaining("store write mark_committed for bundle " + b.hash().toHex() + " failed 4 times");
+        assertThat(stored(b.hash()).status()).as("left as it was, not FAILED").isEqualTo(PublishStatus.SIGNED);
+        assertThat(world.commitsFor(1)).as("the commit landed on the ledger").isEqualTo(1);
+        assertThat(counter(metrics, STORE_FAILURES, "step", "mark_committed")).isEqualTo(4);
+        assertThat(submitter.pending()).containsExactly(b.hash());
+
+        // the database comes back; the resume pass (same process, no restart) submits the bundle again
+        healTheDatabase();
+        world.clock.advance(30_000);
+        Outcome outcome = submitter.submit(b.hash());
+
+        assertThat(outcome).isInstanceOf(Outcome.Revealed.class);
+        assertThat(stored(b.hash()).status()).isEqualTo(PublishStatus.REVEALED);
+        assertThat(world.commitsFor(1)).as("the idempotent commit was not repeated").isEqualTo(1);
+        assertThat(world.revealsOf(b.hash())).isEqualTo(1);
+        assertThat(counter(metrics, BUNDLES, "outcome", "failed")).isZero();
+    }
+
+    @Test
+    void aRestartWithACommittedButSignedBundleInsideItsRevealWindowRevealsIt() throws Exception {
+        Built b = world.signed(1);
+        failMovesToCommitted();
+        assertThatThrownBy(() -> world.submitter(metrics, 1).submit(b.hash()))
+                .isInstanceOf(Submitter.StoreUnavailable.class);
+        assertThat(stored(b.hash()).status()).isEqualTo(PublishStatus.SIGNED);
+        healTheDatabase();
+        // the restart takes five minutes: inside the 10-minute reveal window of both markets
+        world.clock.advance(5 * 60_000);
+
+        PrometheusRegistry restarted = new PrometheusRegistry();
+        Submitter resumed = world.submitter(restarted, 2);
+        assertThat(resumed.pending()).containsExactly(b.hash());
+        Outcome outcome = resumed.submit(b.hash());
+
+        assertThat(outcome).isInstanceOf(Outcome.Revealed.class);
+        StoredBundle s = stored(b.hash());
+        assertThat(s.status()).isEqualTo(PublishStatus.REVEALED);
+        assertThat(s.salt()).as("the first salt, the one committed").hasValue(Fixture.salt(1));
+        assertThat(world.commitsFor(1)).isEqualTo(1);
+        assertThat(counter(restarted, BUNDLES, "outcome", "failed")).isZero();
+        assertThat(counter(restarted, BUNDLES, "outcome", "revealed")).isEqualTo(1);
+    }
+
+    @Test
+    void aLedgerUnreachableForTheRevealWhileTheWindowIsOpenDefersTheBundleInsteadOfFailingIt() throws Exception {
+        Built b = world.signed(1);
+        world.faulty.inject(Call.REVEAL, Fault.TRANSPORT, PublishWorld.SETTINGS.maxAttempts());
+        Submitter submitter = world.submitter(metrics, 1);
+
+        Outcome first = submitter.submit(b.hash());
+
+        assertThat(first).isInstanceOf(Outcome.Deferred.class);
+        assertThat(((Outcome.Deferred) first).reason()).startsWith("gave up after 4 reveal attempts");
+        assertThat(stored(b.hash()).status()).isEqualTo(PublishStatus.COMMITTED);
+        assertThat(counter(metrics, BUNDLES, "outcome", "deferred")).isEqualTo(1);
+        assertThat(counter(metrics, BUNDLES, "outcome", "failed")).isZero();
+        assertThat(submitter.pending()).containsExactly(b.hash());
+
+        Outcome resumed = submitter.submit(b.hash());
+
+        assertThat(resumed).isInstanceOf(Outcome.Revealed.class);
+        assertThat(stored(b.hash()).status()).isEqualTo(PublishStatus.REVEALED);
+    }
+
+    @Test
+    void aCommittedBundleWhoseRevealWindowPassedIsFailed() throws Exception {
+        Built b = world.signed(1);
+        world.faulty.inject(Call.REVEAL, Fault.TRANSPORT, PublishWorld.SETTINGS.maxAttempts());
+        // every wait is long: the fourth failed reveal comes after the 10-minute window closed
+        SubmitterSettings slow = new SubmitterSettings(4, Duration.ofMinutes(4), Duration.ofMinutes(4),
+                Duration.ofMillis(100), Duration.ofSeconds(30));
+
+        Outcome outcome = world.submitter(metrics, 1, slow).submit(b.hash());
+
+        assertThat(outcome).isInstanceOf(Outcome.Failed.class);
+        assertThat(stored(b.hash()).status()).isEqualTo(PublishStatus.FAILED);
+    }
 }
