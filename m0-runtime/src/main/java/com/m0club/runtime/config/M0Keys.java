@@ -188,7 +188,7 @@ public final class M0Keys {
                     ValueTypes.longInteger())
             .env("M0_PUBLISH_RETENTION_HOURS").toml("publish.retention_hours")
             .description("hours of final publish history (bundles, items, ledger view) kept in PostgreSQL")
-            .defaultValue(72L)
+            .defaultValue(24L)
             .rule(Rule.betweenLong(1, 24L * 3650))
             .build();
 
