@@ -143,6 +143,11 @@ public final class SubmitterRole implements Service {
                 interrupted = outcome instanceof Outcome.Deferred;
             } catch (InterruptedException e) {
                 return;
+            } catch (Submitter.StoreUnavailable e) {
+                // the database is down: the Submitter logged the cause; no stack trace every retry
+                LOG.error("bundle {} (sequence {}) left for a retry in {} ms: {}", next.bundleHash().toHex(),
+                        next.sequence(), resumeInterval.toMillis(), e.getMessage());
+                interrupted = true;
             } catch (RuntimeException e) {
                 // the bundle stays SIGNED or COMMITTED in PostgreSQL: retried at the head of the queue
                 LOG.error("submitting bundle {} (sequence {}) failed, retrying in {} ms: {}",
