@@ -165,6 +165,34 @@ public final class SignerAgentMain {
         }
     }
 
+    /**
+     * {@code m0 signer-agent recover}: replaces the agent's replay journal (damaged or lost) with a new one bound to
+     * the key in {@code keyFile} whose floor for {@code signerSetId} is {@code minSequence}; the agent then refuses
+     * every sequence {@code <= minSequence} of that set. The old files are moved aside, never deleted. The agent must
+     * be stopped (its state dir lock is taken). Returns a human-readable report.
+     *
+     * @param minSequence the ledger's last accepted sequence for the set (see the runbook in docs/operations.md)
+     */
+    public static String recover(Path stateDir, Path keyFile, long signerSetId, long minSequence) {
+        if (minSequence < 0) {
+            throw new AgentConfigException("--min-sequence must be >= 0, got " + minSequence);
+        }
+        SigningKey key = KeyStoreFile.load(keyFile);
+        ReplayGuard.RecoveryResult r = ReplayGuard.recover(stateDir, key.publicKey().toByteArray(),
+                SignerAgent.Builder.signedMarker(keyFile), signerSetId, minSequence);
+        StringBuilder out = new StringBuilder();
+        out.append("replay journal ").append(r.journal()).append(" rewritten for key ")
+                .append(key.publicKey().toHex()).append(": signer set ").append(signerSetId)
+                .append(" floor ").append(minSequence).append(" (every sequence <= ").append(minSequence)
+                .append(" is refused; the next bundle must be above it)\n");
+        for (Path p : r.movedAside()) {
+            out.append("moved aside: ").append(p).append('\n');
+        }
+        LoggerFactory.getLogger(SignerAgentMain.class).warn("replay journal {} recovered by the operator: signer set "
+                + "{} floor {}, {} old file(s) moved aside", r.journal(), signerSetId, minSequence, r.movedAside().size());
+        return out.toString();
+    }
+
     private static String required(Map<String, String> env, String name) {
         String v = env.get(name);
         if (v == null || v.isBlank()) {

@@ -46,13 +46,15 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li>equal counts and a partial/CRC-failing tail only in the primary: a crash during the primary write; the mirror
  *       never got it, so it was never acknowledged: dropped (the only case where anything is dropped);</li>
- *   <li>one file exactly one record ahead, with no torn tail in the longer one: the shorter lost its last record (a
- *       crash between the two writes, or damage to one copy); the longer copy is kept, nothing is lost;</li>
+ *   <li>the mirror ahead: the primary was damaged (the mirror never leads by a crash); the mirror holds every
+ *       acknowledged record and is kept (its own torn tail, a mirror write in flight, never was acknowledged);</li>
+ *   <li>the primary ahead with no torn tail: the mirror lost records (a crash between the two writes, or damage);
+ *       the primary holds every acknowledged record and is kept;</li>
  *   <li>the primary missing or unreadable: the mirror holds every acknowledged record; its own torn tail (a crash
  *       during the mirror write, never acknowledged) is dropped;</li>
  *   <li>the mirror missing or unreadable: the primary is kept only if it has no torn tail;</li>
- *   <li>anything else (both lost, counts differing by more than one, different records, different keys or
- *       generations that do not explain it): the agent refuses to start; see the runbook in docs/operations.md.</li>
+ *   <li>anything else (both lost, the primary ahead with a torn tail, different records, different keys, a
+ *       damaged newer generation): the agent refuses to start; see the runbook in docs/operations.md.</li>
  * </ul>
  * A repaired pair is rewritten (the damaged files are kept beside it as {@code *.damaged-<millis>}).
  *
@@ -256,22 +258,20 @@ final class ReplayJournal implements AutoCloseable {
                         }
                         chosen = p.records();
                         dropped = p.tornBytes(); // the mirror never had it, so it was never acknowledged
-                    } else if (Math.abs(np - nm) == 1) {
-                        Parsed longer = np > nm ? p : m;
-                        if (longer.tornBytes() > 0) {
-                            throw refuse("the copies hold " + np + " and " + nm + " records and the longer one has "
-                                    + "a damaged tail (more than one record is unaccounted for)");
-                        }
-                        chosen = longer.records();
-                        if (np < nm || p.tornBytes() > 0 || m.tornBytes() > 0) {
-                            repaired = (np < nm ? "the primary" : "the mirror") + " lost its last record; restored "
-                                    + "from the other copy";
-                        } else {
-                            repaired = "the mirror lacked the last record (a crash between the two writes); copied";
-                        }
+                    } else if (nm > np) {
+                        // the mirror only ever holds what the primary already held durably: the primary was
+                        // damaged, and the mirror holds every acknowledged record (its own torn tail never was)
+                        chosen = m.records();
+                        dropped = m.tornBytes();
+                        repaired = "the primary lost " + (nm - np) + " record(s); restored from the mirror";
                     } else {
-                        throw refuse("the copies hold " + np + " and " + nm + " records; more than one record is "
-                                + "unaccounted for");
+                        if (p.tornBytes() > 0) {
+                            throw refuse("the mirror holds " + nm + " records, the primary " + np + " and a damaged "
+                                    + "tail that may have been acknowledged (both copies are damaged)");
+                        }
+                        chosen = p.records();
+                        repaired = "the mirror lacked " + (np - nm) + " record(s) (a crash between the two writes, "
+                                + "or damage); restored from the primary";
                     }
                 }
             } else if (m.usable()) {
