@@ -73,6 +73,8 @@ final class ReplayJournal implements AutoCloseable {
     static final String RUNBOOK = "docs/operations.md, \"Runbook: signer agent journal damaged or lost\"";
 
     static final byte[] MAGIC = "M0RGJNL2".getBytes(StandardCharsets.US_ASCII);
+    /** The previous single-copy format, converted on open when it is intact. */
+    static final byte[] V1_MAGIC = "M0RGJNL1".getBytes(StandardCharsets.US_ASCII);
     static final int KEY_LENGTH = 32;
     static final int HEADER_LENGTH = MAGIC.length + KEY_LENGTH + 8 + 4;
     static final int RECORD_LENGTH = 1 + 4 + 8 + Hash32.LENGTH + 4;
@@ -203,6 +205,7 @@ final class ReplayJournal implements AutoCloseable {
     private Contents load(boolean mustExist) {
         try {
             Files.deleteIfExists(dir.resolve(COMPACT_NAME)); // an unfinished compaction: the journal is intact
+            upgradeV1();
             Parsed p = parse(file);
             Parsed m = parse(mirror);
             if (!p.exists() && !m.exists()) {
@@ -322,6 +325,38 @@ final class ReplayJournal implements AutoCloseable {
         } catch (IOException e) {
             throw new ReplayGuardException("replay journal " + file + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A journal of the previous, single-copy format ({@code M0RGJNL1}, same records, no mirror) is converted when it
+     * ends on a whole, valid record; one with a damaged tail cannot be proven complete and is left for the runbook.
+     */
+    private void upgradeV1() throws IOException {
+        if (!Files.exists(file) || Files.exists(mirror)) {
+            return;
+        }
+        byte[] all = Files.readAllBytes(file);
+        if (all.length < V1_MAGIC.length || !Arrays.equals(Arrays.copyOf(all, V1_MAGIC.length), V1_MAGIC)) {
+            return;
+        }
+        List<JournalEntry> entries = new ArrayList<>();
+        int pos = V1_MAGIC.length;
+        while (pos + RECORD_LENGTH <= all.length) {
+            JournalEntry e = decode(Arrays.copyOfRange(all, pos, pos + RECORD_LENGTH));
+            if (e == null || e.floor()) {
+                break;
+            }
+            entries.add(e);
+            pos += RECORD_LENGTH;
+        }
+        if (pos != all.length) {
+            throw refuse("is a single-copy " + new String(V1_MAGIC, StandardCharsets.US_ASCII) + " journal whose record "
+                    + "at byte " + pos + " is damaged; the old format cannot prove it was never acknowledged");
+        }
+        Files.copy(file, file.resolveSibling(file.getFileName() + ".v1-" + System.currentTimeMillis()));
+        generation = 1;
+        writeAtomically(file, entries, true);
+        writeAtomically(mirror, entries, true);
     }
 
     private void openChannels() throws IOException {

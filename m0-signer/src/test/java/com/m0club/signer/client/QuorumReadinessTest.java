@@ -46,7 +46,7 @@ class QuorumReadinessTest {
                 assertThat(down.answering()).isEqualTo(3);
                 assertThat(down.ready()).isFalse();
                 assertThat(down.consecutiveQuorumFailures()).isEqualTo(1);
-                assertThat(down.describe()).contains("did not reach quorum").contains("SEQUENCE_GAP_TOO_LARGE");
+                assertThat(down.describe()).contains("did not reach quorum").contains("sequence 5001");
                 assertThat(metrics.quorumAvailable()).isZero();
                 assertThat(metrics.quorumFailures()).isEqualTo(1);
 

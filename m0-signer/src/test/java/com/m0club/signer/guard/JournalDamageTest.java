@@ -279,6 +279,31 @@ class JournalDamageTest {
     }
 
     @Test
+    void anIntactV1JournalIsUpgradedAndADamagedOneRefuses() throws IOException {
+        for (boolean damaged : new boolean[] {false, true}) {
+            Path dir = root.resolve("v1-" + damaged);
+            Files.createDirectories(dir);
+            java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+            v1.write(ReplayJournal.V1_MAGIC);
+            for (int s = 1; s <= ACKED; s++) {
+                v1.write(ReplayJournal.encode(new JournalEntry(SET, s, hash(s))));
+            }
+            byte[] bytes = v1.toByteArray();
+            if (damaged) {
+                bytes[bytes.length - 3] ^= 1;
+            }
+            Files.write(dir.resolve(ReplayJournal.FILE_NAME), bytes);
+            if (damaged) {
+                assertThatThrownBy(() -> open(dir)).isInstanceOf(ReplayGuardException.class)
+                        .hasMessageContaining("M0RGJNL1").hasMessageContaining("Runbook");
+            } else {
+                assertThat(check(dir, "v1 upgrade")).isEqualTo("recovered");
+                assertThat(check(dir, "v1 upgraded, reopened")).isEqualTo("recovered");
+            }
+        }
+    }
+
+    @Test
     void aSequenceJumpAboveTheGapIsRefused() {
         try (ReplayGuard g = ReplayGuard.builder(root.resolve("gap")).maxSequenceGap(1000).open()) {
             assertThat(g.authorize(SET, 1, hash(1))).isInstanceOf(GuardDecision.Authorized.class);
