@@ -54,6 +54,9 @@ public final class Main {
                                            load markets from a TOML file into the registry
               market pause|resume ID       pause or resume a market in the registry
               signer keygen --out FILE     generate a signer agent key file (prints the public key)
+              signer-agent recover --min-sequence N [--state-dir D --key FILE --signer-set ID]
+                                           replace a damaged or lost agent replay journal with one whose floor is N
+                                           (the ledger's last accepted sequence of the set); see docs/operations.md
               verify --url URL --market ID check a served value offline: merkle path, bundle hash, signatures
               version                      print version, git SHA and build time
 
@@ -85,6 +88,7 @@ public final class Main {
                 case "registry" -> registry(rest, env, out);
                 case "market" -> market(rest, env, out);
                 case "signer" -> signer(rest, out);
+                case "signer-agent" -> signerAgent(rest, env, out);
                 case "verify" -> verify(rest, out);
                 case "version" -> {
                     BuildInfo b = BuildInfo.load();
@@ -245,6 +249,40 @@ public final class Main {
             throw new Args.UsageException("signer: unknown subcommand '" + sub + "' (only: keygen)");
         }
         out.println(KeyStoreFile.generate(Path.of(file)));
+        return 0;
+    }
+
+    /** {@code m0 signer-agent recover}: defaults come from the standalone agent's M0_SIGNER_* variables. */
+    private static int signerAgent(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("signer-agent", argv, Set.of());
+        String sub = args.positional(0, "subcommand (signer-agent recover)");
+        if (!sub.equals("recover")) {
+            throw new Args.UsageException("signer-agent: unknown subcommand '" + sub + "' (only: recover)");
+        }
+        String min = args.required("min-sequence", "the ledger's last accepted sequence for the signer set");
+        String stateDir = args.option("state-dir").or(() -> Optional.ofNullable(
+                env.get(com.m0club.signer.agent.SignerAgentMain.STATE_DIR))).orElseThrow(() ->
+                new Args.UsageException("signer-agent recover: --state-dir (or M0_SIGNER_STATE_DIR) is required"));
+        String key = args.option("key").or(() -> Optional.ofNullable(
+                env.get(com.m0club.signer.agent.SignerAgentMain.KEY_FILE))).orElseThrow(() ->
+                new Args.UsageException("signer-agent recover: --key (or M0_SIGNER_KEY_FILE) is required"));
+        String set = args.option("signer-set").or(() -> Optional.ofNullable(
+                env.get(com.m0club.signer.agent.SignerAgentMain.SET_ID))).orElse("1");
+        args.rejectUnknown();
+        long minSequence;
+        long setId;
+        try {
+            minSequence = Long.parseLong(min.strip());
+            setId = Long.parseLong(set.strip());
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("signer-agent recover: --min-sequence and --signer-set must be integers, got '"
+                    + min + "' and '" + set + "'");
+        }
+        if (minSequence < 0 || setId < 0) {
+            throw new Args.UsageException("signer-agent recover: --min-sequence and --signer-set must be >= 0");
+        }
+        out.print(com.m0club.signer.agent.SignerAgentMain.recover(Path.of(stateDir.strip()), Path.of(key.strip()),
+                setId, minSequence));
         return 0;
     }
 

@@ -57,6 +57,38 @@ public final class BearerToken {
         }
     }
 
+    /** A fresh random token (32 bytes of {@link java.security.SecureRandom}, hex): for {@code m0 dev}. */
+    public static BearerToken random() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return of(java.util.HexFormat.of().formatHex(b));
+    }
+
+    /**
+     * Reads the token in {@code file}, or creates the file with a {@link #random} token, owner-only (0600) from the
+     * start where the file system supports POSIX permissions.
+     */
+    public static BearerToken loadOrGenerate(Path file) {
+        if (Files.exists(file)) {
+            return fromFile(file);
+        }
+        BearerToken t = random();
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try {
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.write(file, t.token);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bearer token file " + file + " cannot be created: " + e.getMessage(),
+                    e);
+        }
+        return t;
+    }
+
     /** True when {@code authorization} is {@code "Bearer <this token>"}; constant time in the presented token. */
     public boolean matches(Optional<String> authorization) {
         if (authorization.isEmpty()) {

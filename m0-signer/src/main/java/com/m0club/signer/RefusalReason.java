@@ -30,6 +30,12 @@ public enum RefusalReason {
     SEQUENCE_CONFLICT(Category.REPLAY),
     /** The sequence is at or below the agent's high-water mark and is not a retained retry of the same bundle. */
     SEQUENCE_BELOW_HIGH_WATER_MARK(Category.REPLAY),
+    /** An item's epoch and tick (widened by the agent's max clock skew) do not contain {@code header.produced_at_ms}. */
+    EPOCH_NOT_CURRENT(Category.POLICY),
+    /** {@code header.produced_at_ms} is further ahead of the agent's own clock than the agent's max clock skew. */
+    PRODUCED_AT_OUTSIDE_SKEW(Category.POLICY),
+    /** The sequence is more than the agent's max sequence gap above its high-water mark. */
+    SEQUENCE_GAP_TOO_LARGE(Category.REPLAY),
     /** The replay journal could not be read or written, so nothing can be signed safely until it is repaired. */
     GUARD_UNAVAILABLE(Category.UNAVAILABLE);
 

@@ -28,6 +28,7 @@ public final class AgentCluster implements AutoCloseable {
     private final InstantSource clock;
     private final MarketDirectory markets;
     private final Optional<BearerToken> token;
+    private final Optional<BearerToken> implicitToken;
     private final SignerAgent[] agents;
     private final SignerAgentServer[] servers;
     private final URI[] endpoints;
@@ -37,7 +38,10 @@ public final class AgentCluster implements AutoCloseable {
         this.root = root;
         this.clock = clock;
         this.markets = markets;
-        this.token = token;
+        // Every agent requires a token now: a cluster built without one gets a generated token, which the
+        // tests' clients send implicitly (implicitToken).
+        this.implicitToken = token.isPresent() ? Optional.empty() : Optional.of(BearerToken.random());
+        this.token = token.isPresent() ? token : implicitToken;
         this.keys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             keys.add(KeyStoreFile.loadOrGenerate(KeyStoreFile.defaultPath(root, i)));
@@ -64,6 +68,7 @@ public final class AgentCluster implements AutoCloseable {
                 .markets(markets)
                 .clock(clock)
                 .stateDir(root.resolve("state").resolve("agent-" + i))
+                .keyFile(KeyStoreFile.defaultPath(root, i))
                 .build();
         servers[i] = SignerAgentServer.builder(agents[i]).metrics(metrics).bearerToken(token).build().start();
         endpoints[i] = servers[i].endpoint();
@@ -78,6 +83,16 @@ public final class AgentCluster implements AutoCloseable {
             servers[i] = null;
             agents[i] = null;
         }
+    }
+
+    /** The generated token when the cluster was built without one (tests that do not exercise auth send it). */
+    public Optional<BearerToken> implicitToken() {
+        return implicitToken;
+    }
+
+    /** The token every agent of this cluster requires. */
+    public BearerToken token() {
+        return token.orElseThrow();
     }
 
     public URI endpoint(int i) {

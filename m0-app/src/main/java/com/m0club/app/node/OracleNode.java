@@ -202,6 +202,7 @@ public final class OracleNode implements AutoCloseable {
         if (options.runs(Role.BUNDLER)) {
             ThresholdSigner signer = ThresholdSigner.builder().signerSet(signerSet).endpoints(signerEndpoints)
                     .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(10)).registry(registry)
+                    .bearerToken(devSignerToken)
                     .build();
             own(signer::close);
             checks.add(ReadinessCheck.of("signer-quorum", () -> {
@@ -285,7 +286,11 @@ public final class OracleNode implements AutoCloseable {
                 options.marketsFile(), fromFile.size(), options.devEpochWindowMs(), options.devFinalizationDelayMs());
     }
 
-    /** Starts the dev signer agents in-process, each on its own loopback port with its own key and state. */
+    /**
+     * Starts the dev signer agents in-process, each on its own loopback port with its own key and state. They
+     * require a bearer token like every agent: a random one per run, kept in memory only and given to the node's
+     * threshold client ({@link #devSignerToken}).
+     */
     private List<URI> startDevSigners(SignerSetStore signerSets) {
         List<SigningKey> keys = new ArrayList<>();
         for (int i = 0; i < options.devSigners(); i++) {
@@ -308,14 +313,17 @@ public final class OracleNode implements AutoCloseable {
         signerSet = wanted;
         DevAuditVolume.install(SignerAgentServer.AUDIT_LOGGER);
         SignerAgentMetrics metrics = new SignerAgentMetrics(registry);
+        com.m0club.signer.BearerToken token = com.m0club.signer.BearerToken.random();
+        devSignerToken = Optional.of(token);
         List<URI> endpoints = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             SignerAgent agent = SignerAgent.builder().key(keys.get(i)).signerSet(wanted)
                     .markets(registryView::find).clock(options.clock())
+                    .keyFile(KeyStoreFile.defaultPath(options.dataDir(), i))
                     .stateDir(options.dataDir().resolve("signer").resolve("agent-" + i)).build();
             own(agent);
             SignerAgentServer server = SignerAgentServer.builder(agent).metrics(metrics).host("127.0.0.1").port(0)
-                    .build().start();
+                    .bearerToken(token).build().start();
             own(server);
             endpoints.add(server.endpoint());
         }
@@ -323,6 +331,9 @@ public final class OracleNode implements AutoCloseable {
                 wanted.id(), endpoints);
         return endpoints;
     }
+
+    /** The dev agents' random per-run token (empty when no dev agents run in this JVM). */
+    private Optional<com.m0club.signer.BearerToken> devSignerToken = Optional.empty();
 
     private void start(com.m0club.runtime.lifecycle.Service service) throws Exception {
         service.start();

@@ -93,6 +93,9 @@ public final class SignerAgent implements AutoCloseable {
         private InstantSource clock;
         private Path stateDir;
         private int retainedSequences = ReplayGuard.DEFAULT_RETAINED;
+        private long maxClockSkewMs = SignPolicy.DEFAULT_MAX_CLOCK_SKEW_MS;
+        private long maxSequenceGap = ReplayGuard.DEFAULT_MAX_SEQUENCE_GAP;
+        private Path keyFile;
 
         private Builder() {}
 
@@ -122,6 +125,27 @@ public final class SignerAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The key's file: the "this key has signed" marker ({@code <key file>.signed}) is kept beside it, so a lost
+         * or emptied journal refuses to start. Every production agent sets it.
+         */
+        public Builder keyFile(Path keyFile) {
+            this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
+            return this;
+        }
+
+        /** How far produced_at_ms may be from the agent's clock, either way (default 30 s). */
+        public Builder maxClockSkewMs(long maxClockSkewMs) {
+            this.maxClockSkewMs = maxClockSkewMs;
+            return this;
+        }
+
+        /** Refuse a sequence more than this above the high-water mark (default 1000). */
+        public Builder maxSequenceGap(long maxSequenceGap) {
+            this.maxSequenceGap = maxSequenceGap;
+            return this;
+        }
+
         public Builder retainedSequences(int retainedSequences) {
             this.retainedSequences = retainedSequences;
             return this;
@@ -134,8 +158,16 @@ public final class SignerAgent implements AutoCloseable {
             require(markets, "markets");
             require(clock, "clock");
             require(stateDir, "stateDir");
-            ReplayGuard guard = ReplayGuard.builder(stateDir).retainedSequences(retainedSequences).open();
-            return new SignerAgent(key, new SignPolicy(signerSet, key.publicKey(), markets, clock), guard);
+            SignPolicy policy = new SignPolicy(signerSet, key.publicKey(), markets, clock, maxClockSkewMs);
+            ReplayGuard guard = ReplayGuard.builder(stateDir).retainedSequences(retainedSequences)
+                    .maxSequenceGap(maxSequenceGap).publicKey(key.publicKey().toByteArray())
+                    .signedMarker(keyFile == null ? null : signedMarker(keyFile)).open();
+            return new SignerAgent(key, policy, guard);
+        }
+
+        /** Where the "this key has signed" marker of {@code keyFile} lives. */
+        public static Path signedMarker(Path keyFile) {
+            return keyFile.resolveSibling(keyFile.getFileName() + ReplayGuard.SIGNED_MARKER_SUFFIX);
         }
 
         private static void require(Object value, String name) {

@@ -29,8 +29,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code M0_SIGNER_CONFIG}</td><td>required: JSON file with the signer set and markets
  *       ({@link AgentConfig})</td></tr>
  *   <tr><td>{@code M0_SIGNER_PORT}</td><td>optional, default 8090</td></tr>
- *   <tr><td>{@code M0_SIGNER_HOST}</td><td>optional bind address, default 0.0.0.0</td></tr>
- *   <tr><td>{@code M0_SIGNER_AUTH_TOKEN_FILE}</td><td>optional: file with the shared bearer token</td></tr>
+ *   <tr><td>{@code M0_SIGNER_HOST}</td><td>optional bind address, default 127.0.0.1 (loopback: set it, e.g.
+ *       0.0.0.0, to be reachable from other hosts)</td></tr>
+ *   <tr><td>{@code M0_SIGNER_AUTH_TOKEN_FILE}</td><td>the file with the shared bearer token; required unless
+ *       {@code M0_ENV=dev}, where a missing one is generated (random, mode 0600) at
+ *       {@code <state dir>/agent.token}</td></tr>
+ *   <tr><td>{@code M0_SIGNER_MAX_CLOCK_SKEW_MS}</td><td>optional, default 30000: max |produced_at_ms - now|, also
+ *       the slack around an item's tick</td></tr>
+ *   <tr><td>{@code M0_SIGNER_MAX_SEQUENCE_GAP}</td><td>optional, default 1000: max sequence above the high-water
+ *       mark</td></tr>
  * </table>
  *
  * Invalid configuration exits with status 2 and a message naming the variable or key. The agent serves
@@ -44,6 +51,11 @@ public final class SignerAgentMain {
     public static final String PORT = "M0_SIGNER_PORT";
     public static final String HOST = "M0_SIGNER_HOST";
     public static final String AUTH_TOKEN_FILE = "M0_SIGNER_AUTH_TOKEN_FILE";
+    public static final String MAX_CLOCK_SKEW_MS = "M0_SIGNER_MAX_CLOCK_SKEW_MS";
+    public static final String MAX_SEQUENCE_GAP = "M0_SIGNER_MAX_SEQUENCE_GAP";
+    public static final String ENV = "M0_ENV";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEV_TOKEN_FILE = "agent.token";
     public static final int DEFAULT_PORT = 8090;
 
     private SignerAgentMain() {}
@@ -89,11 +101,27 @@ public final class SignerAgentMain {
         long setId = integer(env, SET_ID, -1, 0, Checks.U32_MAX);
         AgentConfig config = AgentConfig.load(Path.of(required(env, CONFIG)));
         int port = (int) integer(env, PORT, DEFAULT_PORT, 0, 65_535);
-        String host = Optional.ofNullable(env.get(HOST)).filter(h -> !h.isBlank()).orElse("0.0.0.0");
-        Optional<BearerToken> token;
+        String host = Optional.ofNullable(env.get(HOST)).filter(h -> !h.isBlank()).map(String::strip)
+                .orElse(DEFAULT_HOST);
+        long maxSkew = integer(env, MAX_CLOCK_SKEW_MS, com.m0club.signer.policy.SignPolicy.DEFAULT_MAX_CLOCK_SKEW_MS,
+                1, 86_400_000);
+        long maxGap = integer(env, MAX_SEQUENCE_GAP, ReplayGuard.DEFAULT_MAX_SEQUENCE_GAP, 1, Checks.U32_MAX);
+        boolean dev = "dev".equalsIgnoreCase(Optional.ofNullable(env.get(ENV)).orElse("").strip());
+        BearerToken token;
         try {
-            token = Optional.ofNullable(env.get(AUTH_TOKEN_FILE)).filter(s -> !s.isBlank())
-                    .map(f -> BearerToken.fromFile(Path.of(f)));
+            Optional<String> tokenFile = Optional.ofNullable(env.get(AUTH_TOKEN_FILE)).filter(s -> !s.isBlank());
+            if (tokenFile.isPresent()) {
+                token = BearerToken.fromFile(Path.of(tokenFile.get().strip()));
+            } else if (dev) {
+                Path generated = stateDir.resolve(DEV_TOKEN_FILE);
+                token = BearerToken.loadOrGenerate(generated);
+                log.info("signer agent: M0_ENV=dev and no {}: callers must present the token in {}", AUTH_TOKEN_FILE,
+                        generated);
+            } else {
+                throw new AgentConfigException(AUTH_TOKEN_FILE + " is required outside M0_ENV=dev: the agent never "
+                        + "signs for an unauthenticated caller (create a token file of at least "
+                        + BearerToken.MIN_LENGTH + " characters, mode 0600)");
+            }
         } catch (IllegalArgumentException e) {
             throw new AgentConfigException(AUTH_TOKEN_FILE + ": " + e.getMessage(), e);
         }
@@ -112,6 +140,9 @@ public final class SignerAgentMain {
                 .markets(config.directory())
                 .clock(clock)
                 .stateDir(stateDir)
+                .keyFile(keyFile)
+                .maxClockSkewMs(maxSkew)
+                .maxSequenceGap(maxGap)
                 .build();
         try {
             ReplayGuard.Recovery rec = agent.guard().recovery();
@@ -132,6 +163,34 @@ public final class SignerAgentMain {
             agent.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code m0 signer-agent recover}: replaces the agent's replay journal (damaged or lost) with a new one bound to
+     * the key in {@code keyFile} whose floor for {@code signerSetId} is {@code minSequence}; the agent then refuses
+     * every sequence {@code <= minSequence} of that set. The old files are moved aside, never deleted. The agent must
+     * be stopped (its state dir lock is taken). Returns a human-readable report.
+     *
+     * @param minSequence the ledger's last accepted sequence for the set (see the runbook in docs/operations.md)
+     */
+    public static String recover(Path stateDir, Path keyFile, long signerSetId, long minSequence) {
+        if (minSequence < 0) {
+            throw new AgentConfigException("--min-sequence must be >= 0, got " + minSequence);
+        }
+        SigningKey key = KeyStoreFile.load(keyFile);
+        ReplayGuard.RecoveryResult r = ReplayGuard.recover(stateDir, key.publicKey().toByteArray(),
+                SignerAgent.Builder.signedMarker(keyFile), signerSetId, minSequence);
+        StringBuilder out = new StringBuilder();
+        out.append("replay journal ").append(r.journal()).append(" rewritten for key ")
+                .append(key.publicKey().toHex()).append(": signer set ").append(signerSetId)
+                .append(" floor ").append(minSequence).append(" (every sequence <= ").append(minSequence)
+                .append(" is refused; the next bundle must be above it)\n");
+        for (Path p : r.movedAside()) {
+            out.append("moved aside: ").append(p).append('\n');
+        }
+        LoggerFactory.getLogger(SignerAgentMain.class).warn("replay journal {} recovered by the operator: signer set "
+                + "{} floor {}, {} old file(s) moved aside", r.journal(), signerSetId, minSequence, r.movedAside().size());
+        return out.toString();
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * result, HTTP status and reason. Key material never reaches it (the agent holds the key; this class sees only
  * public keys and signatures).
  *
- * <p>Authentication is an optional shared bearer token ({@link BearerToken}), required on {@code /v1/*} when set;
+ * <p>Authentication: a shared bearer token ({@link BearerToken}) is required on {@code /v1/*} in every profile
+ * ({@link Builder#build} refuses a server without one; {@code m0 dev} generates a random one per run);
  * {@code /healthz} and {@code /metrics} stay open for probes and scrapes. Mutual TLS is a later issue.
  *
  * <p>Lifecycle: {@link #start} binds (port 0 picks a free port, see {@link #port}), {@link #close} stops. The server
@@ -256,7 +257,7 @@ public final class SignerAgentServer implements AutoCloseable {
     }
 
     private boolean authorized(ServerRequest req) {
-        return token.isEmpty() || token.get().matches(req.headers().first(HeaderNames.AUTHORIZATION));
+        return token.isPresent() && token.get().matches(req.headers().first(HeaderNames.AUTHORIZATION));
     }
 
     private static String caller(ServerRequest req) {
@@ -315,7 +316,7 @@ public final class SignerAgentServer implements AutoCloseable {
         }
     }
 
-    /** Options for one agent server. The agent and metrics are required; host defaults to loopback, port to 0. */
+    /** Options for one agent server. The agent, metrics and token are required; host defaults to loopback, port to 0. */
     public static final class Builder {
         private final SignerAgent agent;
         private SignerAgentMetrics metrics;
@@ -383,6 +384,10 @@ public final class SignerAgentServer implements AutoCloseable {
         public SignerAgentServer build() {
             if (metrics == null) {
                 throw new IllegalStateException("signer agent server: metrics (or a registry) is required");
+            }
+            if (token.isEmpty()) {
+                throw new IllegalStateException("signer agent server: a bearer token is required in every profile "
+                        + "(an agent never signs for an unauthenticated caller)");
             }
             return new SignerAgentServer(this);
         }

@@ -7,17 +7,29 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Whether a signer quorum is reachable right now (the bundler's "signer quorum" readiness check): how many agents
- * answer {@code GET /v1/key} with a distinct key of the set, against the threshold.
+ * Whether a signer quorum is available right now (the bundler's "signer quorum" readiness check): how many agents
+ * answer {@code GET /v1/key} with a distinct key of the set, against the threshold, and whether the latest signing
+ * rounds reached quorum ({@code consecutiveQuorumFailures}: rounds that failed since the last one that succeeded).
+ * Reachable agents that refuse to sign (a sequence jump, a damaged journal) are not a quorum.
  */
-public record SignerReadiness(long signerSetId, int threshold, int answering, List<AgentStatus> agents) {
+public record SignerReadiness(long signerSetId, int threshold, int answering, List<AgentStatus> agents,
+        long consecutiveQuorumFailures, Optional<String> lastQuorumFailure) {
     public SignerReadiness {
         agents = List.copyOf(agents);
+        Objects.requireNonNull(lastQuorumFailure, "lastQuorumFailure");
     }
 
-    /** True when at least {@code threshold} agents answer with distinct keys of the set. */
+    /** Reachability only (no signing round seen). */
+    public SignerReadiness(long signerSetId, int threshold, int answering, List<AgentStatus> agents) {
+        this(signerSetId, threshold, answering, agents, 0, Optional.empty());
+    }
+
+    /**
+     * True when at least {@code threshold} agents answer with distinct keys of the set and the latest signing round
+     * (if any) reached quorum.
+     */
     public boolean ready() {
-        return answering >= threshold;
+        return answering >= threshold && consecutiveQuorumFailures == 0;
     }
 
     /** One agent's answer: its key when it answered as a member of the set, else why not. */
@@ -35,7 +47,13 @@ public record SignerReadiness(long signerSetId, int threshold, int answering, Li
 
     /** A one-line summary for a readiness endpoint: {@code 2/3 agents answering, threshold 2}. */
     public String describe() {
-        return answering + "/" + agents.size() + " signer agents answering for set " + signerSetId + ", threshold "
+        String s = answering + "/" + agents.size() + " signer agents answering for set " + signerSetId + ", threshold "
                 + threshold;
+        if (consecutiveQuorumFailures > 0) {
+            s += "; the last " + consecutiveQuorumFailures + " signing round(s) did not reach quorum"
+                    + lastQuorumFailure.map(f -> " (" + (f.length() > 300 ? f.substring(0, 300) + "..." : f) + ")")
+                            .orElse("");
+        }
+        return s;
     }
 }

@@ -66,6 +66,9 @@ public final class ThresholdSigner implements AutoCloseable {
     private final ExecutorService requests;
     private final ExecutorService completer;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.atomic.AtomicLong consecutiveQuorumFailures =
+            new java.util.concurrent.atomic.AtomicLong();
+    private volatile Optional<String> lastQuorumFailure = Optional.empty();
 
     private ThresholdSigner(Builder b) {
         this.set = b.set;
@@ -124,9 +127,14 @@ public final class ThresholdSigner implements AutoCloseable {
                 t.cancel(true); // interrupts the virtual thread, which aborts its HTTP exchange
             }
             if (error instanceof QuorumException q) {
+                consecutiveQuorumFailures.incrementAndGet();
+                lastQuorumFailure = Optional.ofNullable(q.getMessage());
                 metrics.quorumFailure();
                 LOG.warn("{}", q.getMessage());
             } else if (signed != null) {
+                consecutiveQuorumFailures.set(0);
+                lastQuorumFailure = Optional.empty();
+                metrics.quorumAvailable(true);
                 LOG.debug("collected {} signatures for signer set {} sequence {} bundle {}",
                         signed.signatures().size(), set.id(), bundle.header().sequence(), bundle.bundleHash());
             }
@@ -156,7 +164,8 @@ public final class ThresholdSigner implements AutoCloseable {
 
     /**
      * Asks every agent for its key ({@code GET /v1/key}, per-request timeout) and reports whether at least m answer
-     * with distinct keys of the set: the bundler's "signer quorum" readiness.
+     * with distinct keys of the set and the latest signing round reached quorum: the bundler's "signer quorum"
+     * readiness. Also sets {@code m0_signer_quorum_available}.
      */
     public SignerReadiness readiness() {
         List<Future<SignerReadiness.AgentStatus>> probes = new ArrayList<>(endpoints.size());
@@ -187,7 +196,10 @@ public final class ThresholdSigner implements AutoCloseable {
             }
             statuses.add(status);
         }
-        return new SignerReadiness(set.id(), set.threshold(), keys.size(), statuses);
+        SignerReadiness r = new SignerReadiness(set.id(), set.threshold(), keys.size(), statuses,
+                consecutiveQuorumFailures.get(), lastQuorumFailure);
+        metrics.quorumAvailable(r.ready());
+        return r;
     }
 
     public SignerSet signerSet() {

@@ -15,12 +15,15 @@ import java.util.Objects;
  *       {@link AgentOutcome.Result} (lower case)</li>
  *   <li>{@code m0_signer_client_latency_seconds}: time to an agent's answer</li>
  *   <li>{@code m0_signer_quorum_failures_total}: bundles for which no quorum was collected</li>
+ *   <li>{@code m0_signer_quorum_available}: 1 while the latest round reached quorum and (at the latest probe) m
+ *       agents answer, 0 otherwise; alert on {@code m0_signer_quorum_available == 0}</li>
  * </ul>
  */
 public final class ThresholdSignerMetrics {
     private final Counter requests;
     private final Histogram latency;
     private final Counter quorumFailures;
+    private final io.prometheus.metrics.core.metrics.Gauge quorumAvailable;
 
     public ThresholdSignerMetrics(PrometheusRegistry registry) {
         Objects.requireNonNull(registry, "registry");
@@ -39,6 +42,11 @@ public final class ThresholdSignerMetrics {
                 .name("m0_signer_quorum_failures_total")
                 .help("Bundles for which m valid signatures could not be collected")
                 .register(registry);
+        this.quorumAvailable = io.prometheus.metrics.core.metrics.Gauge.builder()
+                .name("m0_signer_quorum_available")
+                .help("1 while the signer set reaches quorum (latest round and latest probe), else 0")
+                .register(registry);
+        quorumAvailable.set(1);
     }
 
     void request(URI endpoint, AgentOutcome.Result result) {
@@ -51,6 +59,16 @@ public final class ThresholdSignerMetrics {
 
     void quorumFailure() {
         quorumFailures.inc();
+        quorumAvailable.set(0);
+    }
+
+    void quorumAvailable(boolean available) {
+        quorumAvailable.set(available ? 1 : 0);
+    }
+
+    /** For tests and admin views: the gauge's value (1 or 0). */
+    public long quorumAvailable() {
+        return (long) quorumAvailable.get();
     }
 
     /** For tests and admin views: requests to {@code endpoint} counted with {@code result}. */

@@ -30,7 +30,11 @@ import java.util.Optional;
  *   <li>Every item's market is known and ACTIVE, its epoch/tick/window lie on the market's {@link EpochSchedule},
  *       and its outcome ids are exactly the market's outcomes.</li>
  *   <li>Freshness against the agent's own clock: {@code produced_at_ms} at most {@code max_clock_skew_ms} ahead and
- *       at most {@code max_commit_staleness_ms} behind, each the strictest (smallest) over the bundle's markets.</li>
+ *       at most {@code max_commit_staleness_ms} behind, each the strictest (smallest) over the bundle's markets;
+ *       then the agent's own bound, whatever the markets say: {@code produced_at_ms - now <= maxClockSkewMs}
+ *       ({@link RefusalReason#PRODUCED_AT_OUTSIDE_SKEW}; the past side is bounded by the staleness above).</li>
+ *   <li>Every item's tick {@code [start, end)}, widened by {@code maxClockSkewMs} on each side, contains
+ *       {@code produced_at_ms} ({@link RefusalReason#EPOCH_NOT_CURRENT}): no far-future or 1970 epochs.</li>
  * </ol>
  * The first failed check is returned, with a message naming the field or market. Pure: a function of the bytes, the
  * configured set, the directory's answers and the clock.
@@ -40,8 +44,25 @@ public final class SignPolicy {
     private final SignerKey self;
     private final MarketDirectory markets;
     private final InstantSource clock;
+    private final long maxClockSkewMs;
+
+    /** Default agent-wide clock skew: how far {@code produced_at_ms} may be from the agent's clock, either way. */
+    public static final long DEFAULT_MAX_CLOCK_SKEW_MS = 30_000;
 
     public SignPolicy(SignerSet signerSet, SignerKey self, MarketDirectory markets, InstantSource clock) {
+        this(signerSet, self, markets, clock, DEFAULT_MAX_CLOCK_SKEW_MS);
+    }
+
+    /**
+     * @param maxClockSkewMs the agent's own bound on |produced_at_ms - now| (either way), also the slack by which an
+     *     item's tick may lie before or after produced_at_ms
+     */
+    public SignPolicy(SignerSet signerSet, SignerKey self, MarketDirectory markets, InstantSource clock,
+            long maxClockSkewMs) {
+        if (maxClockSkewMs < 1) {
+            throw new IllegalArgumentException("max clock skew must be >= 1 ms, got " + maxClockSkewMs);
+        }
+        this.maxClockSkewMs = maxClockSkewMs;
         this.signerSet = Objects.requireNonNull(signerSet, "signerSet");
         this.self = Objects.requireNonNull(self, "self");
         this.markets = Objects.requireNonNull(markets, "markets");
@@ -71,6 +92,8 @@ public final class SignPolicy {
                     + " is not a member of signer set " + signerSet.id() + " (check the agent's configuration)",
                     summary);
         }
+        long now = clock.millis();
+        long producedAt = header.producedAtMs();
         long maxSkew = Long.MAX_VALUE;
         long maxStaleness = Long.MAX_VALUE;
         List<BundleItem> items = bundle.bundle().items();
@@ -94,6 +117,14 @@ public final class SignPolicy {
                         + " ticks per epoch, but the item has epoch_id=" + item.epochId() + " tick=" + item.tick()
                         + " window=[" + item.windowStartMs() + ", " + item.windowEndMs() + ")", summary);
             }
+            long tickStart = item.windowStartMs() + item.tick() * schedule.publishCadenceMs();
+            long tickEnd = tickStart + schedule.publishCadenceMs();
+            if (producedAt < tickStart - maxClockSkewMs || producedAt >= tickEnd + maxClockSkewMs) {
+                return refuse(RefusalReason.EPOCH_NOT_CURRENT, field + ": epoch_id=" + item.epochId() + " tick="
+                        + item.tick() + " covers [" + tickStart + ", " + tickEnd + ") ms, which (widened by the max "
+                        + "clock skew of " + maxClockSkewMs + " ms) does not contain header.produced_at_ms="
+                        + producedAt, summary);
+            }
             List<OutcomeId> outcomes = new ArrayList<>(item.distribution().size());
             for (OutcomeProbability o : item.distribution().outcomes()) {
                 outcomes.add(o.outcome());
@@ -105,8 +136,6 @@ public final class SignPolicy {
             maxSkew = Math.min(maxSkew, market.timing().maxClockSkewMs());
             maxStaleness = Math.min(maxStaleness, market.timing().maxCommitStalenessMs());
         }
-        long now = clock.millis();
-        long producedAt = header.producedAtMs();
         if (producedAt - now > maxSkew) {
             return refuse(RefusalReason.PRODUCED_IN_FUTURE, "header.produced_at_ms=" + producedAt + " is "
                     + (producedAt - now) + " ms ahead of this agent's clock (" + now + "); max_clock_skew_ms is "
@@ -116,6 +145,11 @@ public final class SignPolicy {
             return refuse(RefusalReason.BUNDLE_STALE, "header.produced_at_ms=" + producedAt + " is "
                     + (now - producedAt) + " ms old by this agent's clock (" + now + "); max_commit_staleness_ms is "
                     + maxStaleness + " (the strictest over the bundle's markets)", summary);
+        }
+        if (producedAt - now > maxClockSkewMs) {
+            return refuse(RefusalReason.PRODUCED_AT_OUTSIDE_SKEW, "header.produced_at_ms=" + producedAt + " is "
+                    + (producedAt - now) + " ms ahead of this agent's clock (" + now + "); the agent's own max clock "
+                    + "skew is " + maxClockSkewMs + " ms (M0_SIGNER_MAX_CLOCK_SKEW_MS)", summary);
         }
         return new PolicyDecision.Accepted(bundle);
     }

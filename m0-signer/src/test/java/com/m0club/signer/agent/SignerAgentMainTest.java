@@ -59,20 +59,28 @@ class SignerAgentMainTest {
         env.put(SignerAgentMain.CONFIG, config.toString());
         env.put(SignerAgentMain.PORT, "0");
         env.put(SignerAgentMain.HOST, "127.0.0.1");
+        tokenFile = dir.resolve("agent.token");
+        Files.writeString(tokenFile, TOKEN.authorizationHeader().substring("Bearer ".length()) + "\n");
+        env.put(SignerAgentMain.AUTH_TOKEN_FILE, tokenFile.toString());
     }
+
+    static final com.m0club.signer.BearerToken TOKEN = com.m0club.signer.BearerToken.of("main-test-token-0123456789");
+    private Path tokenFile;
 
     @Test
     void startsFromEnvironmentAndServesSignKeyHealthAndMetrics() throws Exception {
         try (SignerAgentMain.Running running = SignerAgentMain.start(env, clock, new PrometheusRegistry());
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             URI base = running.server().endpoint();
-            HttpResponse<String> key = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/key")).build(),
+            HttpResponse<String> key = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/key"))
+                            .header("Authorization", TOKEN.authorizationHeader()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(key.statusCode()).isEqualTo(200);
             assertThat(key.body()).contains(running.agent().publicKey().toHex());
 
             HttpResponse<String> sign = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sign"))
                             .header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE)
+                            .header("Authorization", TOKEN.authorizationHeader())
                             .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bundle(1, NOW).bytes())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(sign.statusCode()).as(sign.body()).isEqualTo(200);

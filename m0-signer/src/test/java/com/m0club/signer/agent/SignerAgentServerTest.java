@@ -68,6 +68,7 @@ class SignerAgentServerTest {
         if (!typed) {
             b.header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE);
         }
+        implicitAuth(b, headers);
         return send(b.build());
     }
 
@@ -76,7 +77,20 @@ class SignerAgentServerTest {
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
+        implicitAuth(b, headers);
         return send(b.build());
+    }
+
+    /** Agents always require a token: tests that do not exercise auth send the cluster's generated one. */
+    private void implicitAuth(HttpRequest.Builder b, String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Authorization")) {
+                return;
+            }
+        }
+        if (cluster != null) {
+            cluster.implicitToken().ifPresent(t -> b.header("Authorization", t.authorizationHeader()));
+        }
     }
 
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
@@ -275,7 +289,8 @@ class SignerAgentServerTest {
         try (java.net.Socket socket = new java.net.Socket(endpoint.getHost(), endpoint.getPort())) {
             var out = socket.getOutputStream();
             out.write(("POST " + SignerWire.SIGN_PATH + " HTTP/1.1\r\nHost: " + endpoint.getHost()
-                    + "\r\nContent-Type: " + SignerWire.BUNDLE_CONTENT_TYPE + "\r\nContent-Length: 4000\r\n\r\n")
+                    + "\r\nContent-Type: " + SignerWire.BUNDLE_CONTENT_TYPE + "\r\nAuthorization: "
+                    + c.implicitToken().orElseThrow().authorizationHeader() + "\r\nContent-Length: 4000\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(new byte[100]);
             out.flush();

@@ -65,7 +65,7 @@ class ThresholdSignerTest {
 
     private ThresholdSigner client(AgentCluster c, List<URI> endpoints) {
         // A deadline far beyond any test: quorum decisions below come from answers, never from the clock.
-        return client(c, endpoints, Duration.ofMinutes(5), Optional.empty());
+        return client(c, endpoints, Duration.ofMinutes(5), c.implicitToken());
     }
 
     private static QuorumException quorumFailure(CompletableFuture<SignedBundle> f) throws Exception {
@@ -203,7 +203,7 @@ class ThresholdSignerTest {
         FakeAgent slow1 = own(FakeAgent.slow(c.keys.get(1)));
         FakeAgent slow2 = own(FakeAgent.slow(c.keys.get(2)));
         ThresholdSigner signer = client(c, List.of(c.endpoint(0), slow1.endpoint(), slow2.endpoint()),
-                Duration.ofMillis(300), Optional.empty());
+                Duration.ofMillis(300), c.implicitToken());
 
         QuorumException e = quorumFailure(signer.collect(Fixtures.bundle(1, NOW)));
 
