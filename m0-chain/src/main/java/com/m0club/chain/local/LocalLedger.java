@@ -80,7 +80,23 @@ public final class LocalLedger implements Ledger {
         if (journal.truncatedBytes() > 0) {
             metrics.tornTailTruncated();
         }
+        for (long i = 0; i < journal.restoredFrames(); i++) {
+            metrics.tornTailTruncated();
+        }
         this.dispatcher = new EventDispatcher(this::events, state.nextEventIndex(), metrics::listenerFailed);
+    }
+
+    /**
+     * The operator's explicit recovery for a journal the ledger refused to open ({@code m0 ledger recover
+     * --truncate-at OFFSET}): cuts {@code <directory>/journal.m0l} at {@code offset}, which must be a frame boundary
+     * (the offset the refusal named), and rewrites the acknowledgement marker. Records from the offset on are lost;
+     * the reconciler reports every publish record they backed as a mismatch after the restart. The ledger must not be
+     * open (the directory lock is taken). Returns the bytes dropped.
+     */
+    public static long recoverTruncateAt(Path directory, long offset) throws IOException {
+        try (DirectoryLock lock = DirectoryLock.acquire(directory)) {
+            return Journal.recoverTruncateAt(directory.resolve(JOURNAL_FILE), offset);
+        }
     }
 
     public static Builder builder(Path directory) {
