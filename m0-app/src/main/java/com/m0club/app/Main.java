@@ -54,6 +54,9 @@ public final class Main {
                                            load markets from a TOML file into the registry
               market pause|resume ID       pause or resume a market in the registry
               signer keygen --out FILE     generate a signer agent key file (prints the public key)
+              ledger recover --truncate-at OFFSET [--data-dir DIR]
+                                           cut a damaged local ledger journal at OFFSET (the node must be
+                                           stopped; see docs/operations.md, Runbook: local ledger journal damaged)
               verify --url URL --market ID check a served value offline: merkle path, bundle hash, signatures
               version                      print version, git SHA and build time
 
@@ -86,6 +89,7 @@ public final class Main {
                 case "market" -> market(rest, env, out);
                 case "signer" -> signer(rest, out);
                 case "verify" -> verify(rest, out);
+                case "ledger" -> ledger(rest, env, out);
                 case "version" -> {
                     BuildInfo b = BuildInfo.load();
                     out.println("m0 " + b.version() + " (git " + b.gitSha() + ", built " + b.buildTime() + ")");
@@ -246,6 +250,33 @@ public final class Main {
         }
         out.println(KeyStoreFile.generate(Path.of(file)));
         return 0;
+    }
+
+    /** {@code m0 ledger recover --truncate-at OFFSET}: the explicit recovery of a damaged local ledger journal. */
+    private static int ledger(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("ledger", argv, Set.of());
+        String sub = args.positional(0, "subcommand (ledger recover)");
+        String at = args.required("truncate-at", "the byte offset the ledger's refusal named");
+        Optional<String> dataDir = args.option("data-dir");
+        args.rejectUnknown();
+        if (!sub.equals("recover")) {
+            throw new Args.UsageException("ledger: unknown subcommand '" + sub + "' (only: recover)");
+        }
+        long offset;
+        try {
+            offset = Long.parseLong(at);
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("ledger recover: --truncate-at must be a byte offset, got '" + at + "'");
+        }
+        Path dir = dataDir.map(Path::of).orElseGet(() -> loadConfig(env).get(M0Keys.DATA_DIR)).resolve("ledger");
+        try {
+            long dropped = com.m0club.chain.local.LocalLedger.recoverTruncateAt(dir, offset);
+            out.println("ledger " + dir + ": cut " + dropped + " bytes at offset " + offset
+                    + "; start the node: the reconciler reports every publish record the dropped records backed");
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("ledger recover: " + e.getMessage(), e);
+        }
     }
 
     private static int verify(List<String> argv, PrintStream out) {
