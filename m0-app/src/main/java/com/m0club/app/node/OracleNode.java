@@ -154,7 +154,8 @@ public final class OracleNode implements AutoCloseable {
                     "signer_set_id " + options.signerSetId() + " is not registered; run m0 signer-set register first"));
         }
 
-        ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry).open();
+        ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry)
+                .maxEventsInMemory(options.config().get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY)).open();
         own(ledger);
         ledger.registerSignerSet(signerSet);
         for (Market m : registryView.list()) {
