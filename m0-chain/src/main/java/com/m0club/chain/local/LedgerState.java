@@ -454,16 +454,22 @@ final class LedgerState {
     private void appendEvent(LedgerEvent e) {
         events.add(e);
         nextIndex++;
-        if (events.size() - maxEvents >= Math.max(1, maxEvents / 8)) {
-            trim(); // amortized: drop a batch at a time
-        }
+        trim();
     }
 
+    /**
+     * Drops whole blocks of {@code max(1, maxEvents / 8)} old events: the oldest index kept is a function of
+     * {@code nextIndex} and the bound only, so a replay keeps exactly the window the live ledger had.
+     */
     private void trim() {
-        int excess = events.size() - maxEvents;
-        if (excess > 0) {
-            events.subList(0, excess).clear();
-            firstIndex += excess;
+        if (nextIndex <= maxEvents) {
+            return;
+        }
+        long block = Math.max(1, maxEvents / 8);
+        long desiredFirst = ((nextIndex - maxEvents) / block) * block;
+        if (desiredFirst > firstIndex) {
+            events.subList(0, (int) (desiredFirst - firstIndex)).clear();
+            firstIndex = desiredFirst;
         }
     }
 
