@@ -57,6 +57,9 @@ public final class Main {
               signer-agent recover --min-sequence N [--state-dir D --key FILE --signer-set ID]
                                            replace a damaged or lost agent replay journal with one whose floor is N
                                            (the ledger's last accepted sequence of the set); see docs/operations.md
+              ledger recover --truncate-at OFFSET [--data-dir DIR]
+                                           cut a damaged local ledger journal at OFFSET (the node must be
+                                           stopped; see docs/operations.md, Runbook: local ledger journal damaged)
               verify --url URL --market ID check a served value offline: merkle path, bundle hash, signatures
               version                      print version, git SHA and build time
 
@@ -90,6 +93,7 @@ public final class Main {
                 case "signer" -> signer(rest, out);
                 case "signer-agent" -> signerAgent(rest, env, out);
                 case "verify" -> verify(rest, out);
+                case "ledger" -> ledger(rest, env, out);
                 case "version" -> {
                     BuildInfo b = BuildInfo.load();
                     out.println("m0 " + b.version() + " (git " + b.gitSha() + ", built " + b.buildTime() + ")");
@@ -284,6 +288,33 @@ public final class Main {
         out.print(com.m0club.signer.agent.SignerAgentMain.recover(Path.of(stateDir.strip()), Path.of(key.strip()),
                 setId, minSequence));
         return 0;
+    }
+
+    /** {@code m0 ledger recover --truncate-at OFFSET}: the explicit recovery of a damaged local ledger journal. */
+    private static int ledger(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("ledger", argv, Set.of());
+        String sub = args.positional(0, "subcommand (ledger recover)");
+        String at = args.required("truncate-at", "the byte offset the ledger's refusal named");
+        Optional<String> dataDir = args.option("data-dir");
+        args.rejectUnknown();
+        if (!sub.equals("recover")) {
+            throw new Args.UsageException("ledger: unknown subcommand '" + sub + "' (only: recover)");
+        }
+        long offset;
+        try {
+            offset = Long.parseLong(at);
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("ledger recover: --truncate-at must be a byte offset, got '" + at + "'");
+        }
+        Path dir = dataDir.map(Path::of).orElseGet(() -> loadConfig(env).get(M0Keys.DATA_DIR)).resolve("ledger");
+        try {
+            long dropped = com.m0club.chain.local.LocalLedger.recoverTruncateAt(dir, offset);
+            out.println("ledger " + dir + ": cut " + dropped + " bytes at offset " + offset
+                    + "; start the node: the reconciler reports every publish record the dropped records backed");
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("ledger recover: " + e.getMessage(), e);
+        }
     }
 
     private static int verify(List<String> argv, PrintStream out) {

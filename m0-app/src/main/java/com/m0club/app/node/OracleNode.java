@@ -156,7 +156,8 @@ public final class OracleNode implements AutoCloseable {
                     "signer_set_id " + options.signerSetId() + " is not registered; run m0 signer-set register first"));
         }
 
-        ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry).open();
+        ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry)
+                .maxEventsInMemory(options.config().get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY)).open();
         own(ledger);
         ledger.registerSignerSet(signerSet);
         for (Market m : registryView.list()) {
@@ -227,6 +228,7 @@ public final class OracleNode implements AutoCloseable {
         if (options.runs(Role.RECONCILER)) {
             Reconciler reconciler = new Reconciler(ledger, publishStore, new LedgerViewStore(jdbc), readModel,
                     reconciled, clock, registry);
+            reconciler.checkAgainstLedger(); // issue 6 item 3: publish state against the ledger after every restart
             own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
             start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, taskErrors));
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +25,23 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>The frame header carries its own checksum so that a damaged length is never mistaken for a frame cut short
- * (which would truncate good records after it). Recovery on open: a frame that is cut short (its header or payload
- * runs past the end of the file with an intact header), a last frame whose payload checksum fails, or a tail of zero
- * bytes is what a crash mid-write leaves; it is truncated with a warning. Any other bad frame is corruption and
- * stops the open with the offset of the bad frame.
+ * (which would truncate good records after it).
+ *
+ * <p><b>Acknowledgement marker (fail closed).</b> An append is acknowledged only after two forced writes: (1) the
+ * frame is appended to the journal and forced; (2) a copy of that frame, with its offset and ordinal, is written
+ * over {@code <journal>.ack} ({@link AckMarker}) and forced. A frame is acknowledged only if the marker names it or a
+ * later frame. On open, the journal's end is compared with the marker:
+ * <ul>
+ *   <li>a damaged or cut tail at offset T and a valid marker naming the frame that <em>ends</em> at T: a crash hit
+ *       step (1) of the next append, the tail was never acknowledged; it is truncated (warning, metric);</li>
+ *   <li>a damaged or cut tail (or a journal ending exactly) at offset T and a marker naming the frame <em>at</em> T:
+ *       that acknowledged frame is restored from the marker's copy (warning, metric); nothing is lost;</li>
+ *   <li>anything else (the marker names a frame beyond T, the marker is missing or damaged while the tail is
+ *       damaged, or the marker's copy differs from the journal's frame): the open is refused with
+ *       {@link JournalCorruptedException} naming the file, the offset and the runbook. Only
+ *       {@link #recoverTruncateAt} (the operator's {@code m0 ledger recover --truncate-at OFFSET}) goes past it.</li>
+ * </ul>
+ * Damage in the middle of the journal always refuses the open.
  */
 final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -51,10 +65,15 @@ final class Journal implements AutoCloseable {
     private long size;
     private long records;
     private final long truncatedBytes;
+    private final long restoredFrames;
+    private final AckMarker ack;
 
-    private Journal(Path file, FileChannel channel, long genesisMs, long size, long records, long truncatedBytes) {
+    private Journal(Path file, FileChannel channel, AckMarker ack, long genesisMs, long size, long records,
+            long truncatedBytes, long restoredFrames) {
         this.file = file;
         this.channel = channel;
+        this.ack = ack;
+        this.restoredFrames = restoredFrames;
         this.genesisMs = genesisMs;
         this.size = size;
         this.records = records;
@@ -66,9 +85,19 @@ final class Journal implements AutoCloseable {
      * every intact record to {@code visitor} in order. A torn tail is truncated before this returns.
      */
     static Journal open(Path file, long genesisIfNew, FrameVisitor visitor) throws IOException {
+        Path ackFile = AckMarker.fileFor(file);
         if (!Files.exists(file)) {
+            if (Files.exists(ackFile)) {
+                Optional<AckMarker.Entry> entry = AckMarker.read(ackFile);
+                throw refuse(file, 0, "the journal is missing but its"
+                        + " acknowledgement marker " + ackFile + " says "
+                        + entry.map(e -> "record #" + e.ordinal() + " at offset " + e.offset()).orElse("records")
+                        + " were acknowledged; refusing to start an empty ledger (records would be lost silently)");
+            }
             create(file, genesisIfNew);
         }
+        Optional<AckMarker.Entry> acked = Files.exists(ackFile) ? AckMarker.read(ackFile) : Optional.empty();
+        boolean ackPresent = Files.exists(ackFile);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long genesis = readHeader(file, channel);
@@ -76,6 +105,9 @@ final class Journal implements AutoCloseable {
             long pos = HEADER_LENGTH;
             long ordinal = 0;
             long truncated = 0;
+            long restored = 0;
+            long lastFrameOffset = -1;
+            long lastFrameOrdinal = 0;
             ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_HEADER_LENGTH);
             while (pos < fileSize) {
                 String torn = null;
@@ -93,8 +125,12 @@ final class Journal implements AutoCloseable {
                             || length <= 0 || length > MAX_PAYLOAD) {
                         if (isZeroTail(channel, pos, fileSize)) {
                             torn = "a zero-filled tail of " + remaining + " bytes";
+                        } else if (acked.isPresent() && acked.get().offset() == pos
+                                && acked.get().ordinal() == ordinal + 1
+                                && pos + FRAME_HEADER_LENGTH + acked.get().payload().length >= fileSize) {
+                            torn = "a last frame whose header is damaged";
                         } else {
-                            throw new JournalCorruptedException(file.toString(), pos,
+                            throw refuse(file, pos,
                                     "the header of frame #" + (ordinal + 1) + " is damaged (checksum fails or length "
                                             + length + " is outside 1.." + MAX_PAYLOAD + ")");
                         }
@@ -110,7 +146,7 @@ final class Journal implements AutoCloseable {
                                 torn = "a last frame whose checksum fails";
                                 payload = null;
                             } else {
-                                throw new JournalCorruptedException(file.toString(), pos,
+                                throw refuse(file, pos,
                                         "the checksum of frame #" + (ordinal + 1) + " (" + length
                                                 + " bytes) fails and more frames follow it");
                             }
@@ -118,22 +154,172 @@ final class Journal implements AutoCloseable {
                     }
                 }
                 if (torn != null) {
-                    truncated = fileSize - pos;
-                    LOG.warn("ledger journal {}: truncating {} bytes at offset {}: {} (a write interrupted by a crash;"
-                            + " the call that wrote it never returned)", file, truncated, pos, torn);
-                    channel.truncate(pos);
-                    channel.force(true);
-                    fileSize = pos;
-                    break;
+                    if (acked.isPresent() && acked.get().offset() == pos && acked.get().ordinal() == ordinal + 1) {
+                        payload = restore(file, channel, pos, acked.get(), torn);
+                        fileSize = channel.size();
+                        restored++;
+                    } else if ((acked.isPresent() && acked.get().offset() == lastFrameOffset
+                            && acked.get().ordinal() == ordinal) || (!ackPresent && ordinal == 0)) {
+                        truncated = fileSize - pos;
+                        LOG.warn("ledger journal {}: truncating {} bytes at offset {}: {} (the acknowledgement marker"
+                                + " names record #{} before it: this write was never acknowledged)", file, truncated,
+                                pos, torn, ordinal);
+                        channel.truncate(pos);
+                        channel.force(true);
+                        fileSize = pos;
+                        break;
+                    } else {
+                        throw refuse(file, pos, torn + "; the acknowledgement marker "
+                                + describe(ackPresent, acked) + ", so it cannot be proven unacknowledged");
+                    }
                 }
                 ordinal++;
+                verifyAgainstAck(file, acked, ordinal, pos, payload);
                 visitor.visit(ordinal, pos, payload);
+                lastFrameOffset = pos;
+                lastFrameOrdinal = ordinal;
                 pos += FRAME_HEADER_LENGTH + payload.length;
             }
-            return new Journal(file, channel, genesis, fileSize, ordinal, truncated);
+            if (pos == fileSize && acked.isPresent() && acked.get().offset() == pos
+                    && acked.get().ordinal() == ordinal + 1) {
+                // the journal ends exactly where an acknowledged frame begins: it was cut at a frame boundary
+                byte[] back = restore(file, channel, pos, acked.get(), "the journal ends before it");
+                fileSize = channel.size();
+                restored++;
+                ordinal++;
+                visitor.visit(ordinal, pos, back);
+                lastFrameOffset = pos;
+                lastFrameOrdinal = ordinal;
+                pos += FRAME_HEADER_LENGTH + back.length;
+            }
+            if (acked.isPresent() && acked.get().ordinal() > lastFrameOrdinal) {
+                throw refuse(file, pos, "the journal ends after record #" + lastFrameOrdinal + " but the"
+                        + " acknowledgement marker says record #" + acked.get().ordinal() + " at offset "
+                        + acked.get().offset() + " was acknowledged: acknowledged records are missing");
+            }
+            if (ackPresent && acked.isEmpty() && lastFrameOrdinal > 0) {
+                LOG.warn("ledger journal {}: the acknowledgement marker is damaged but the journal is intact (a crash"
+                        + " while writing the marker); rewriting it for record #{}", file, lastFrameOrdinal);
+            }
+            AckMarker marker = new AckMarker(ackFile);
+            if (lastFrameOrdinal > 0 && (acked.isEmpty() || acked.get().ordinal() != lastFrameOrdinal)) {
+                marker.write(new AckMarker.Entry(lastFrameOffset, lastFrameOrdinal,
+                        readFrame(channel, lastFrameOffset)));
+            }
+            return new Journal(file, channel, marker, genesis, fileSize, ordinal, truncated, restored);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    private static String describe(boolean present, Optional<AckMarker.Entry> acked) {
+        if (!present) {
+            return "is missing";
+        }
+        return acked.map(e -> "names record #" + e.ordinal() + " at offset " + e.offset()).orElse("is damaged");
+    }
+
+    static JournalCorruptedException refuse(Path file, long offset, String problem) {
+        return new JournalCorruptedException(file.toString(), offset, problem
+                + ". The ledger refuses to open. See docs/operations.md, \"" + JournalCorruptedException.RUNBOOK
+                + "\" (m0 ledger recover --truncate-at " + offset + " drops everything from this offset)");
+    }
+
+    /** A frame the journal has must be the marker's copy when the marker names it. */
+    private static void verifyAgainstAck(Path file, Optional<AckMarker.Entry> acked, long ordinal, long pos,
+            byte[] payload) {
+        if (acked.isPresent() && acked.get().ordinal() == ordinal) {
+            AckMarker.Entry e = acked.get();
+            if (e.offset() != pos || !java.util.Arrays.equals(e.payload(), payload)) {
+                throw refuse(file, pos, "record #" + ordinal + " differs from the copy in the acknowledgement"
+                        + " marker (marker offset " + e.offset() + ")");
+            }
+        }
+    }
+
+    /** Rewrites the acknowledged frame {@code entry} at {@code pos} from the marker's copy; returns its payload. */
+    private static byte[] restore(Path file, FileChannel channel, long pos, AckMarker.Entry entry, String damage)
+            throws IOException {
+        LOG.warn("ledger journal {}: {} at offset {}, but record #{} there was acknowledged; restoring it from the"
+                + " acknowledgement marker's copy ({} bytes), nothing is lost", file, damage, pos, entry.ordinal(),
+                entry.payload().length);
+        channel.truncate(pos);
+        ByteBuffer frame = frame(entry.payload());
+        long p = pos;
+        while (frame.hasRemaining()) {
+            p += channel.write(frame, p);
+        }
+        channel.force(true);
+        return entry.payload();
+    }
+
+    private static byte[] readFrame(FileChannel channel, long offset) throws IOException {
+        ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_HEADER_LENGTH);
+        readFully(channel, frameHeader, offset);
+        ByteBuffer body = ByteBuffer.allocate(frameHeader.getInt(0));
+        readFully(channel, body, offset + FRAME_HEADER_LENGTH);
+        return body.array();
+    }
+
+    static ByteBuffer frame(byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER_LENGTH + payload.length);
+        frame.putInt(payload.length).putInt(crc32c(payload));
+        frame.putInt(crc32c(frame.array(), 0, 8)).put(payload).flip();
+        return frame;
+    }
+
+    /**
+     * The operator's explicit recovery: cuts the journal at {@code offset} (a frame boundary the refusal named) and
+     * rewrites the acknowledgement marker for the last record kept. Everything from the offset on is dropped, which
+     * may include acknowledged records: the reconciler reports them as mismatches after the restart. The ledger must
+     * not be open. Returns the number of bytes dropped.
+     */
+    static long recoverTruncateAt(Path file, long offset) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("ledger journal " + file + " does not exist");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            readHeader(file, channel);
+            long size = channel.size();
+            if (offset < HEADER_LENGTH || offset > size) {
+                throw new IOException("--truncate-at " + offset + " is outside " + HEADER_LENGTH + ".." + size
+                        + " for " + file);
+            }
+            long pos = HEADER_LENGTH;
+            long ordinal = 0;
+            long last = -1;
+            while (pos < offset) {
+                if (pos + FRAME_HEADER_LENGTH > size) {
+                    throw new IOException("--truncate-at " + offset + " is not a frame boundary of " + file
+                            + " (the last frame boundary before it is " + pos + ")");
+                }
+                ByteBuffer h = ByteBuffer.allocate(FRAME_HEADER_LENGTH);
+                readFully(channel, h, pos);
+                int length = h.getInt(0);
+                if (crc32c(h.array(), 0, 8) != h.getInt(8) || length <= 0 || length > MAX_PAYLOAD) {
+                    throw new IOException("--truncate-at " + offset + ": the frame at " + pos
+                            + " before it is damaged; choose a smaller offset");
+                }
+                last = pos;
+                ordinal++;
+                pos += FRAME_HEADER_LENGTH + (long) length;
+            }
+            if (pos != offset) {
+                throw new IOException("--truncate-at " + offset + " is not a frame boundary of " + file
+                        + " (frames end at " + (last < 0 ? HEADER_LENGTH : pos) + ")");
+            }
+            channel.truncate(offset);
+            channel.force(true);
+            AckMarker marker = new AckMarker(AckMarker.fileFor(file));
+            if (last < 0) {
+                Files.deleteIfExists(marker.file());
+            } else {
+                marker.write(new AckMarker.Entry(last, ordinal, readFrame(channel, last)));
+            }
+            LOG.warn("ledger journal {}: operator recovery cut {} bytes at offset {} (kept {} records)", file,
+                    size - offset, offset, ordinal);
+            return size - offset;
         }
     }
 
@@ -160,7 +346,7 @@ final class Journal implements AutoCloseable {
 
     private static long readHeader(Path file, FileChannel channel) throws IOException {
         if (channel.size() < HEADER_LENGTH) {
-            throw new JournalCorruptedException(file.toString(), 0,
+            throw refuse(file, 0,
                     "the file is " + channel.size() + " bytes, shorter than the " + HEADER_LENGTH + "-byte header");
         }
         ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
@@ -215,7 +401,7 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private static void forceDirectory(Path dir) {
+    static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
@@ -251,6 +437,11 @@ final class Journal implements AutoCloseable {
         return file;
     }
 
+    /** Acknowledged frames restored from the marker's copy when the journal was opened. */
+    long restoredFrames() {
+        return restoredFrames;
+    }
+
     /**
      * Appends one record and forces it to disk. Returns the frame's offset. Callers serialize appends (the ledger's
      * write lock); after an exception the journal's tail is unknown and the caller must stop writing.
@@ -259,15 +450,14 @@ final class Journal implements AutoCloseable {
         if (payload.length == 0 || payload.length > MAX_PAYLOAD) {
             throw new IOException("a journal record must be 1.." + MAX_PAYLOAD + " bytes, got " + payload.length);
         }
-        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER_LENGTH + payload.length);
-        frame.putInt(payload.length).putInt(crc32c(payload));
-        frame.putInt(crc32c(frame.array(), 0, 8)).put(payload).flip();
+        ByteBuffer frame = frame(payload);
         long offset = size;
         long pos = offset;
         while (frame.hasRemaining()) {
             pos += channel.write(frame, pos);
         }
         channel.force(false);
+        ack.write(new AckMarker.Entry(offset, records + 1, payload));
         size = pos;
         records++;
         return offset;
@@ -291,6 +481,7 @@ final class Journal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        ack.close();
         channel.close();
     }
 }

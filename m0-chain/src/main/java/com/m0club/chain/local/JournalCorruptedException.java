@@ -8,6 +8,9 @@ package com.m0club.chain.local;
 public final class JournalCorruptedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The runbook every refusal names. */
+    public static final String RUNBOOK = "Runbook: local ledger journal damaged";
+
     private final long offset;
 
     JournalCorruptedException(String file, long offset, String problem) {
@@ -15,7 +18,8 @@ public final class JournalCorruptedException extends RuntimeException {
     }
 
     JournalCorruptedException(String file, long offset, String problem, Throwable cause) {
-        super("ledger journal " + file + " is corrupted at offset " + offset + ": " + problem, cause);
+        super("ledger journal " + file + " is corrupted at offset " + offset + ": " + problem
+                + (problem.contains(RUNBOOK) ? "" : ". See docs/operations.md, \"" + RUNBOOK + "\""), cause);
         this.offset = offset;
     }
 

@@ -55,7 +55,11 @@ final class LedgerState {
     private final Map<MarketId, MarketValue> latest = new HashMap<>();
     private final Map<EpochKey, EpochEntry> epochs = new HashMap<>();
     private final Set<EpochKey> awaitingFinalization = new LinkedHashSet<>();
+    /** The newest events, {@code events.get(i)} having index {@code firstIndex + i}; at most ~maxEvents kept. */
     private final List<LedgerEvent> events = new ArrayList<>();
+    private long firstIndex;
+    private long nextIndex;
+    private int maxEvents = Integer.MAX_VALUE;
 
     private record SetSequence(long signerSetId, long sequence) {}
 
@@ -163,7 +167,7 @@ final class LedgerState {
         CommitReceipt receipt = new CommitReceipt(commitHash, signerSetId, sequence, time.slot(), time.timeMs(), txId);
         commits.put(commitHash, new CommitEntry(receipt));
         commitBySequence.put(new SetSequence(signerSetId, sequence), commitHash);
-        events.add(new LedgerEvent.Committed(events.size(), time.slot(), time.timeMs(), txId, commitHash, signerSetId,
+        appendEvent(new LedgerEvent.Committed(nextIndex, time.slot(), time.timeMs(), txId, commitHash, signerSetId,
                 sequence));
         return receipt;
     }
@@ -317,7 +321,7 @@ final class LedgerState {
         commits.get(accept.commitHash()).reveal = receipt;
         sets.advance(setId, sequence);
         reveals.put(bundleHash, new RevealEntry(receipt, frameOffset));
-        events.add(new LedgerEvent.Revealed(events.size(), time.slot(), time.timeMs(), txId, bundleHash, setId,
+        appendEvent(new LedgerEvent.Revealed(nextIndex, time.slot(), time.timeMs(), txId, bundleHash, setId,
                 sequence, accept.commitHash(), items.stream().map(BundleItem::marketId).toList()));
         for (int i = 0; i < items.size(); i++) {
             BundleItem item = items.get(i);
@@ -330,7 +334,7 @@ final class LedgerState {
             epoch.accepted++;
             epoch.canonical = value;
             awaitingFinalization.add(key);
-            events.add(new LedgerEvent.ItemAccepted(events.size(), time.slot(), time.timeMs(), txId, item.marketId(),
+            appendEvent(new LedgerEvent.ItemAccepted(nextIndex, time.slot(), time.timeMs(), txId, item.marketId(),
                     item.epochId(), item.tick(), bundleHash, i));
         }
         return receipt;
@@ -382,7 +386,7 @@ final class LedgerState {
                 time.slot(), time.timeMs(), txId);
         epoch.finalized = receipt;
         awaitingFinalization.remove(key);
-        events.add(new LedgerEvent.EpochFinalized(events.size(), time.slot(), time.timeMs(), txId, market, epochId,
+        appendEvent(new LedgerEvent.EpochFinalized(nextIndex, time.slot(), time.timeMs(), txId, market, epochId,
                 c.bundleHash(), c.leafIndex()));
         return receipt;
     }
@@ -438,6 +442,47 @@ final class LedgerState {
         return Optional.ofNullable(latest.get(market));
     }
 
+    /** Keeps at most {@code max} events in memory (older ones are dropped as new ones arrive). */
+    void maxEventsInMemory(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("ledger_max_events_in_memory must be >= 1, got " + max);
+        }
+        this.maxEvents = max;
+        trim();
+    }
+
+    private void appendEvent(LedgerEvent e) {
+        events.add(e);
+        nextIndex++;
+        trim();
+    }
+
+    /**
+     * Drops whole blocks of {@code max(1, maxEvents / 8)} old events: the oldest index kept is a function of
+     * {@code nextIndex} and the bound only, so a replay keeps exactly the window the live ledger had.
+     */
+    private void trim() {
+        if (nextIndex <= maxEvents) {
+            return;
+        }
+        long block = Math.max(1, maxEvents / 8);
+        long desiredFirst = ((nextIndex - maxEvents) / block) * block;
+        if (desiredFirst > firstIndex) {
+            events.subList(0, (int) (desiredFirst - firstIndex)).clear();
+            firstIndex = desiredFirst;
+        }
+    }
+
+    /** Index of the oldest event still kept in memory. */
+    long firstEventIndex() {
+        return firstIndex;
+    }
+
+    /** Events in memory right now (bounded by {@link #maxEventsInMemory}, plus at most an eighth). */
+    int eventsInMemory() {
+        return events.size();
+    }
+
     List<LedgerEvent> events(long fromIndexInclusive, int max) {
         if (fromIndexInclusive < 0) {
             throw new IllegalArgumentException("fromIndexInclusive must be >= 0, got " + fromIndexInclusive);
@@ -445,15 +490,18 @@ final class LedgerState {
         if (max < 0) {
             throw new IllegalArgumentException("max must be >= 0, got " + max);
         }
-        if (fromIndexInclusive >= events.size()) {
+        if (fromIndexInclusive >= nextIndex) {
             return List.of();
         }
-        int from = (int) fromIndexInclusive;
+        if (fromIndexInclusive < firstIndex) {
+            throw new EventsExpiredException(fromIndexInclusive, firstIndex);
+        }
+        int from = (int) (fromIndexInclusive - firstIndex);
         int to = (int) Math.min(events.size(), (long) from + max);
         return List.copyOf(events.subList(from, to));
     }
 
     long nextEventIndex() {
-        return events.size();
+        return nextIndex;
     }
 }

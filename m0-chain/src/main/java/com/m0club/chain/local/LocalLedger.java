@@ -53,6 +53,8 @@ public final class LocalLedger implements Ledger {
     /** Default limit on the signed bundle bytes of one reveal. */
     public static final int DEFAULT_MAX_SIGNED_BUNDLE_BYTES = 1 << 20;
     static final String JOURNAL_FILE = "journal.m0l";
+    /** Default bound of the in-memory event list (about 20 MB of events). */
+    public static final int DEFAULT_MAX_EVENTS_IN_MEMORY = 100_000;
 
     private final Path directory;
     private final DirectoryLock directoryLock;
@@ -80,7 +82,23 @@ public final class LocalLedger implements Ledger {
         if (journal.truncatedBytes() > 0) {
             metrics.tornTailTruncated();
         }
+        for (long i = 0; i < journal.restoredFrames(); i++) {
+            metrics.tornTailTruncated();
+        }
         this.dispatcher = new EventDispatcher(this::events, state.nextEventIndex(), metrics::listenerFailed);
+    }
+
+    /**
+     * The operator's explicit recovery for a journal the ledger refused to open ({@code m0 ledger recover
+     * --truncate-at OFFSET}): cuts {@code <directory>/journal.m0l} at {@code offset}, which must be a frame boundary
+     * (the offset the refusal named), and rewrites the acknowledgement marker. Records from the offset on are lost;
+     * the reconciler reports every publish record they backed as a mismatch after the restart. The ledger must not be
+     * open (the directory lock is taken). Returns the bytes dropped.
+     */
+    public static long recoverTruncateAt(Path directory, long offset) throws IOException {
+        try (DirectoryLock lock = DirectoryLock.acquire(directory)) {
+            return Journal.recoverTruncateAt(directory.resolve(JOURNAL_FILE), offset);
+        }
     }
 
     public static Builder builder(Path directory) {
@@ -94,6 +112,7 @@ public final class LocalLedger implements Ledger {
         private PrometheusRegistry registry;
         private int maxSignedBundleBytes = DEFAULT_MAX_SIGNED_BUNDLE_BYTES;
         private boolean requireQuorum = true;
+        private int maxEventsInMemory = DEFAULT_MAX_EVENTS_IN_MEMORY;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -116,6 +135,19 @@ public final class LocalLedger implements Ledger {
                 throw new IllegalArgumentException("max_signed_bundle_bytes must be >= 1, got " + bytes);
             }
             this.maxSignedBundleBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Events kept in memory for {@link #events(long, int)} and late subscribers (default
+         * {@value #DEFAULT_MAX_EVENTS_IN_MEMORY}); a reader whose cursor is older gets an
+         * {@link EventsExpiredException} naming the oldest index kept. Bounds the event list's heap.
+         */
+        public Builder maxEventsInMemory(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("ledger_max_events_in_memory must be >= 1, got " + events);
+            }
+            this.maxEventsInMemory = events;
             return this;
         }
 
@@ -144,6 +176,7 @@ public final class LocalLedger implements Ledger {
             DirectoryLock dirLock = DirectoryLock.acquire(directory);
             try {
                 LedgerState state = new LedgerState();
+                state.maxEventsInMemory(maxEventsInMemory);
                 Replayer replayer = new Replayer(state, directory.resolve(JOURNAL_FILE).toString());
                 Journal journal = Journal.open(directory.resolve(JOURNAL_FILE), clock.millis(), replayer);
                 try {
@@ -438,6 +471,16 @@ public final class LocalLedger implements Ledger {
     @Override
     public List<LedgerEvent> events(long fromIndexInclusive, int max) {
         return read(() -> state.events(fromIndexInclusive, max));
+    }
+
+    /** Index of the oldest event still kept in memory ({@link Builder#maxEventsInMemory}). */
+    public long firstEventIndex() {
+        return read(() -> state.firstEventIndex());
+    }
+
+    /** Events held in memory now (at most the configured bound plus an eighth). */
+    public int eventsInMemory() {
+        return read(() -> state.eventsInMemory());
     }
 
     @Override

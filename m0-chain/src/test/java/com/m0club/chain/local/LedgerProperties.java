@@ -90,6 +90,15 @@ class LedgerProperties {
 
     record Reopen() implements Op {}
 
+    /**
+     * Issue 6: damage the journal's last (acknowledged) frame, by cutting {@code cut} bytes (0 = flip a byte
+     * instead), then reopen: nothing acknowledged may be lost, so the reopened ledger is identical.
+     */
+    record DamageTailAndReopen(int cut) implements Op {}
+
+    /** Reopen with the in-memory event list bounded to {@code max}: same state, same decisions afterwards. */
+    record ReopenBounded(int max) implements Op {}
+
     enum Variant {
         VALID, ONE_SIGNATURE, OUTSIDER_SIGNATURE, STALE, FUTURE, OLD_EPOCH
     }
@@ -125,7 +134,9 @@ class LedgerProperties {
         Arbitrary<Op> op = Arbitraries.frequencyOf(
                 Tuple.of(6, advance), Tuple.of(4, commit), Tuple.of(4, publish), Tuple.of(1, recommit), Tuple.of(6, reveal),
                 Tuple.of(2, finalize), Tuple.of(2, Arbitraries.just(new FinalizeDue())), Tuple.of(1, pause),
-                Tuple.of(2, resume), Tuple.of(1, Arbitraries.just(new Reopen())));
+                Tuple.of(2, resume), Tuple.of(1, Arbitraries.just(new Reopen())),
+                Tuple.of(1, Arbitraries.integers().between(0, 40).map(DamageTailAndReopen::new)),
+                Tuple.of(1, Arbitraries.integers().between(4, 64).map(ReopenBounded::new)));
         return Arbitraries.integers().between(20, 80).flatMap(n -> op.list().ofSize(n));
     }
 
@@ -148,6 +159,7 @@ class LedgerProperties {
         final Set<String> touchedEpochs = new LinkedHashSet<>();
         final Map<Long, SignerSet> sets = new HashMap<>();
         LocalLedger ledger;
+        int maxEvents = LocalLedger.DEFAULT_MAX_EVENTS_IN_MEMORY;
         long lastSequence;
         long nextEvent;
         long highestPrepared;
@@ -180,7 +192,9 @@ class LedgerProperties {
                 Path copy = dir.resolveSibling("copy");
                 Files.createDirectories(copy);
                 Files.copy(dir.resolve(LocalLedger.JOURNAL_FILE), copy.resolve(LocalLedger.JOURNAL_FILE));
-                try (LocalLedger reopened = Fixture.open(copy, clock)) {
+                try (LocalLedger reopened = LocalLedger.builder(copy).clock(clock).registry(
+                        new io.prometheus.metrics.model.registry.PrometheusRegistry()).maxEventsInMemory(maxEvents)
+                        .open()) {
                     assertThat(view(reopened)).isEqualTo(view(ledger));
                 }
             } finally {
@@ -250,10 +264,44 @@ class LedgerProperties {
                 case Reopen r -> {
                     Object before = view(ledger);
                     ledger.close();
-                    ledger = Fixture.open(dir, clock);
+                    ledger = reopen();
                     assertThat(view(ledger)).isEqualTo(before);
                 }
+                case DamageTailAndReopen d -> {
+                    Object before = view(ledger);
+                    ledger.close();
+                    Path journal = dir.resolve(LocalLedger.JOURNAL_FILE);
+                    List<Long> frames = JournalRecoveryTest.frameOffsets(journal);
+                    long last = frames.get(frames.size() - 1);
+                    long size = Files.size(journal);
+                    if (d.cut() == 0) {
+                        JournalRecoveryTest.flip(journal, size - 1);
+                    } else {
+                        try (var ch = java.nio.channels.FileChannel.open(journal,
+                                java.nio.file.StandardOpenOption.WRITE)) {
+                            ch.truncate(Math.max(last, size - d.cut()));
+                        }
+                    }
+                    ledger = reopen();
+                    assertThat(view(ledger)).isEqualTo(before);
+                    assertThat(Files.size(journal)).isEqualTo(size);
+                }
+                case ReopenBounded b -> {
+                    Object before = viewWithoutEvents(ledger);
+                    long next = ledger.nextEventIndex();
+                    ledger.close();
+                    maxEvents = b.max();
+                    ledger = reopen();
+                    assertThat(viewWithoutEvents(ledger)).isEqualTo(before);
+                    assertThat(ledger.nextEventIndex()).isEqualTo(next);
+                    assertThat(ledger.eventsInMemory()).isLessThanOrEqualTo(b.max() + b.max() / 8 + 1);
+                }
             }
+        }
+
+        LocalLedger reopen() throws IOException {
+            return LocalLedger.builder(dir).clock(clock).registry(new io.prometheus.metrics.model.registry
+                    .PrometheusRegistry()).maxEventsInMemory(maxEvents).open();
         }
 
         Harness.Prepared pick(int back) {
@@ -324,7 +372,17 @@ class LedgerProperties {
         /** Everything readable about the ledger, for comparing two instances. */
         List<Object> view(Ledger l) {
             List<Object> v = new ArrayList<>();
-            v.add(l.events(0, Integer.MAX_VALUE));
+            long first = l instanceof LocalLedger local ? local.firstEventIndex() : 0;
+            v.add(first);
+            v.add(l.events(first, Integer.MAX_VALUE));
+            v.addAll(viewWithoutEvents(l));
+            return v;
+        }
+
+        /** {@link #view} without the event list (whose window depends on the in-memory bound). */
+        List<Object> viewWithoutEvents(Ledger l) {
+            List<Object> v = new ArrayList<>();
+            v.add(l.nextEventIndex());
             v.add(l.lastSequence(1));
             v.add(l.signerSet(1));
             for (MarketId m : MARKETS) {

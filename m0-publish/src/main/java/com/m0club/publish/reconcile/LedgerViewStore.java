@@ -75,6 +75,36 @@ public final class LedgerViewStore {
                 e.timeMs(), e.slot());
     }
 
+    /**
+     * Stops serving everything that {@code bundleHash} backs (its markets' latest values and the epochs it is
+     * canonical for) and records {@code problem} on each of its markets, in one transaction: used when the ledger
+     * does not hold a bundle that PostgreSQL says it does. Returns the markets affected.
+     */
+    public java.util.List<MarketId> withdraw(Hash32 bundleHash, String problem, long atMs) {
+        byte[] hash = bundleHash.toByteArray();
+        return jdbc.inTransaction("ledger_view.withdraw", tx -> {
+            java.util.List<MarketId> markets = tx.query(
+                    "SELECT DISTINCT market_id FROM bundle_items WHERE bundle_hash = ? ORDER BY market_id",
+                    rs -> MarketId.of(rs.getString(1)), hash);
+            tx.update("DELETE FROM market_latest WHERE bundle_hash = ?", hash);
+            tx.update("DELETE FROM ledger_epochs WHERE canonical_bundle_hash = ?", hash);
+            for (MarketId m : markets) {
+                tx.update("""
+                        INSERT INTO market_problems (market_id, problem, at_ms) VALUES (?, ?, ?)
+                        ON CONFLICT (market_id) DO UPDATE SET problem = EXCLUDED.problem, at_ms = EXCLUDED.at_ms""",
+                        m.value(), problem, atMs);
+            }
+            return markets;
+        });
+    }
+
+    /** Sets {@code consumer}'s cursor to {@code nextIndex}, also backwards (after the ledger's events were lost). */
+    public void resetCursor(String consumer, long nextIndex) {
+        jdbc.update("ledger_view.reset_cursor", """
+                INSERT INTO ledger_cursor (consumer, next_index) VALUES (?, ?)
+                ON CONFLICT (consumer) DO UPDATE SET next_index = EXCLUDED.next_index""", consumer, nextIndex);
+    }
+
     /** True when our record of the epoch's canonical item equals the ledger's. */
     public boolean epochMatches(MarketId market, long epochId, Hash32 bundleHash, int leafIndex) {
         return jdbc.queryOne("ledger_view.epoch_matches", """

@@ -58,6 +58,84 @@ public final class Reconciler {
                 .help("Ledger events not yet applied by the reconciler").register(registry);
     }
 
+    /** What {@link #checkAgainstLedger()} found: bundles checked and those the ledger does not back. */
+    public record StartupCheck(int checked, List<Hash32> missing, boolean cursorAhead) {}
+
+    /**
+     * The restart consistency check (issue 6 item 3), run once at start before {@link #poll}: every bundle that
+     * PostgreSQL records as COMMITTED, REVEALED or FINALIZED must be on the ledger (its commitment under the same set
+     * and sequence; for REVEALED and FINALIZED also its reveal). One that is not, or is there with another set,
+     * sequence or commit hash, is a mismatch: {@code m0_reconciler_mismatches_total{kind="missing_on_ledger"}}, an
+     * ERROR log, the bundle moved to MISMATCH (a FINALIZED one keeps its state, which is terminal, and gets the
+     * problem recorded), and every value it backed withdrawn from serving with a problem on its markets, so the API
+     * never serves a value the ledger does not back. A durable cursor beyond the ledger's events (the ledger lost
+     * events) is counted as {@code kind="cursor_ahead"} and moved back to the ledger's end so that new events are
+     * not skipped.
+     */
+    public StartupCheck checkAgainstLedger() {
+        long now = clock.millis();
+        List<Hash32> missing = new java.util.ArrayList<>();
+        List<StoredBundle> onLedger = store.onLedger();
+        for (StoredBundle b : onLedger) {
+            Optional<String> problem = ledgerProblem(b);
+            if (problem.isEmpty()) {
+                continue;
+            }
+            missing.add(b.bundleHash());
+            mismatches.labelValues("missing_on_ledger").inc();
+            String reason = "restart check: PostgreSQL records bundle " + b.bundleHash().toHex() + " (set "
+                    + b.record().signerSetId() + " sequence " + b.record().sequence() + ") as " + b.status()
+                    + " but " + problem.get();
+            LOG.error("MISMATCH: {}; its values are no longer served (docs/operations.md, \"Runbook: local ledger"
+                    + " journal damaged\")", reason);
+            if (b.status() == PublishStatus.FINALIZED) {
+                store.recordProblem(b.bundleHash(), reason, now);
+            } else {
+                store.markMismatch(b.bundleHash(), reason, now);
+            }
+            view.withdraw(b.bundleHash(), reason, now);
+        }
+        long cursor = view.cursor(CONSUMER);
+        boolean ahead = cursor > ledger.nextEventIndex();
+        if (ahead) {
+            mismatches.labelValues("cursor_ahead").inc();
+            LOG.error("MISMATCH: the reconciler's cursor is at event {} but the ledger has only {} events (the"
+                    + " ledger lost events); resuming from the ledger's end", cursor, ledger.nextEventIndex());
+            view.resetCursor(CONSUMER, ledger.nextEventIndex());
+        }
+        LOG.info("reconciler restart check: {} bundles recorded on the ledger, {} not backed by it", onLedger.size(),
+                missing.size());
+        return new StartupCheck(onLedger.size(), List.copyOf(missing), ahead);
+    }
+
+    private Optional<String> ledgerProblem(StoredBundle b) {
+        Optional<Hash32> commitHash = b.record().commitHash();
+        if (commitHash.isEmpty()) {
+            return Optional.of("it has no commit hash");
+        }
+        var commit = ledger.commitment(commitHash.get());
+        if (commit.isEmpty()) {
+            return Optional.of("the ledger has no commitment " + commitHash.get().toHex());
+        }
+        var receipt = commit.get().commit();
+        if (receipt.signerSetId() != b.record().signerSetId() || receipt.sequence() != b.record().sequence()) {
+            return Optional.of("the ledger has commitment " + commitHash.get().toHex() + " under set "
+                    + receipt.signerSetId() + " sequence " + receipt.sequence());
+        }
+        if (b.status() == PublishStatus.COMMITTED) {
+            return Optional.empty();
+        }
+        var revealed = ledger.revealedBundle(b.bundleHash());
+        if (revealed.isEmpty()) {
+            return Optional.of("the ledger has no reveal of it");
+        }
+        if (!revealed.get().receipt().commitHash().equals(commitHash.get())) {
+            return Optional.of("the ledger revealed it under commitment "
+                    + revealed.get().receipt().commitHash().toHex());
+        }
+        return Optional.empty();
+    }
+
     /** Applies up to {@code max} pending events; returns how many it applied. */
     public int poll(int max) {
         long from = view.cursor(CONSUMER);

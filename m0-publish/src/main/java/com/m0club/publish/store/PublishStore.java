@@ -158,6 +158,19 @@ public final class PublishStore {
         });
     }
 
+    /**
+     * Bundles PostgreSQL says the ledger holds (COMMITTED, REVEALED or FINALIZED), by set and sequence: what the
+     * reconciler checks against the ledger at start. Transitions are not attached.
+     */
+    public List<StoredBundle> onLedger() {
+        return jdbc.query("publish.on_ledger", """
+                SELECT * FROM bundles WHERE status IN ('COMMITTED', 'REVEALED', 'FINALIZED')
+                ORDER BY signer_set_id, sequence""", rs -> {
+            Row r = row(rs);
+            return new StoredBundle(r.partial(), r.salt(), r.commitSlot(), r.revealSlot(), r.attempts());
+        });
+    }
+
     /** Revealed bundles whose every item's epoch has finalized on the ledger. */
     public List<Hash32> revealedWithAllEpochsFinalized() {
         return jdbc.query("publish.finalizable", """

@@ -110,6 +110,14 @@ public final class M0Keys {
             .rule(Rule.between(1, 64))
             .build();
 
+    public static final ConfigKey<Integer> LEDGER_MAX_EVENTS_IN_MEMORY = ConfigKey.builder(
+                    "ledger_max_events_in_memory", ValueTypes.integer())
+            .env("M0_LEDGER_MAX_EVENTS_IN_MEMORY").toml("ledger.max_events_in_memory")
+            .description("local ledger: events kept in memory for readers by cursor (older cursors get a clear error)")
+            .defaultValue(100_000)
+            .rule(Rule.between(1_000, 10_000_000))
+            .build();
+
     public static final ConfigKey<MarketTierPolicy> MARKET_TIER_POLICY = ConfigKey.builder("market_tier_policy",
                     ValueTypes.enumOf(MarketTierPolicy.class))
             .env("M0_MARKET_TIER_POLICY").toml("market.tier_policy")
@@ -196,7 +204,8 @@ public final class M0Keys {
             .keys(ROLES, DATA_DIR, POSTGRES_URL, REDIS_URL, EVENTLOG_URL, SOLANA_RPC_URL, SOLANA_WS_URL,
                     SIGNER_ENDPOINTS, SIGNER_SET_ID, PUBLISH_CONCURRENCY, MARKET_TIER_POLICY, ADMIN_PORT, API_PORT,
                     MARKETS_FILE, LOG_FORMAT, LOG_LEVEL, DEV_EPOCH_WINDOW_MS, DEV_FINALIZATION_DELAY_MS,
-                    DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD, PUBLISH_RETENTION_HOURS)
+                    DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD, PUBLISH_RETENTION_HOURS,
+                    LEDGER_MAX_EVENTS_IN_MEMORY)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
