@@ -229,16 +229,13 @@ public final class OracleNode implements AutoCloseable {
             own(log.subscribe(PUBLISHED, "realtime", SubscribeFrom.LATEST, r -> served.publish(r.value())));
             api = startApi(readModelForApi(signerSets), served, clock);
             own(api::close);
-            ApiServer listener = api;
-            liveness.add(ReadinessCheck.of("api-listener", () -> listener.listenerProblem(Duration.ofSeconds(1))
-                    .map(CheckResult::down).orElseGet(() -> CheckResult.ok("accepting"))));
+            liveness.add(apiListenerCheck(api));
         }
         var config = options.config();
         admin = AdminServer.builder().host(options.dev() ? "127.0.0.1" : "0.0.0.0").port(options.adminPort())
                 .buildInfo(build).config(summary).registry(registry)
                 .limits(config.get(M0Keys.ADMIN_MAX_CONNECTIONS),
-                        Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)),
-                        Duration.ofMillis(config.get(M0Keys.LISTENER_READ_TIMEOUT_MS)))
+                        Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)))
                 .liveness(liveness)
                 .checks(List.copyOf(checks)).build();
         admin.start();
@@ -260,13 +257,18 @@ public final class OracleNode implements AutoCloseable {
                 signerSets::get);
     }
 
+    /** The liveness check {@code /healthz} runs: the API listener runs and accepts a connection within 1 s. */
+    static ReadinessCheck apiListenerCheck(ApiServer api) {
+        return ReadinessCheck.of("api-listener", () -> api.listenerProblem(Duration.ofSeconds(1))
+                .map(CheckResult::down).orElseGet(() -> CheckResult.ok("accepting")));
+    }
+
     /** The API listener with the configured connection limits and timeouts. */
     private ApiServer startApi(PostgresReadModel model, PublishedHub feed, InstantSource clock) {
         var config = options.config();
         var limits = new ApiServer.Limits(config.get(M0Keys.API_MAX_CONNECTIONS),
                 config.get(M0Keys.API_MAX_CONCURRENT_REQUESTS),
-                Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)),
-                Duration.ofMillis(config.get(M0Keys.LISTENER_READ_TIMEOUT_MS)));
+                Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)));
         return ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
                 .limits(limits).readModel(model).feed(feed).registry(registry).clock(clock).build().start();
     }

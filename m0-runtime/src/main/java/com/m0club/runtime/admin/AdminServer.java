@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * makes {@code /healthz} answer 503 with the checks, and counts {@code m0_liveness_check_failures_total{check}}.
  *
  * <p>The admin listener itself is bounded like the API's: at most {@code maxConnections} TCP connections, idle
- * connections closed after {@code idleTimeout}, reads (headers included) failing after {@code readTimeout}.
+ * connections (and clients stalled in the request line) closed after {@code idleTimeout}.
  */
 public final class AdminServer implements Service {
 
@@ -66,7 +66,6 @@ public final class AdminServer implements Service {
     private final List<ReadinessCheck> liveness;
     private final int maxConnections;
     private final Duration idleTimeout;
-    private final Duration readTimeout;
     private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
 
     private WebServer server;
@@ -97,7 +96,6 @@ public final class AdminServer implements Service {
         this.liveness = builder.liveness;
         this.maxConnections = builder.maxConnections;
         this.idleTimeout = builder.idleTimeout;
-        this.readTimeout = builder.readTimeout;
         this.livenessFailures = Counter.builder()
                 .name("m0_liveness_check_failures_total")
                 .help("Liveness checks that reported down or threw (a dead listener)")
@@ -134,7 +132,6 @@ public final class AdminServer implements Service {
                 .maxTcpConnections(maxConnections)
                 .idleConnectionTimeout(idleTimeout)
                 .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 50, 30_000)))
-                .connectionOptions(o -> o.readTimeout(readTimeout))
                 .routing(this::routing)
                 .build()
                 .start();
@@ -270,7 +267,6 @@ public final class AdminServer implements Service {
         private List<ReadinessCheck> liveness = List.of();
         private int maxConnections = 64;
         private Duration idleTimeout = Duration.ofSeconds(60);
-        private Duration readTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -282,20 +278,18 @@ public final class AdminServer implements Service {
         }
 
         /**
-         * Listener limits: TCP connections at most (default 64), idle connection timeout (60 s) and read timeout
-         * (10 s; a client stalling in its headers is cut off after it).
+         * Listener limits: TCP connections at most (default 64; more wait in the accept backlog) and the idle
+         * connection timeout (default 60 s; also cuts off a client that stalls before its request line ends).
          */
-        public Builder limits(int maxConnections, Duration idleTimeout, Duration readTimeout) {
+        public Builder limits(int maxConnections, Duration idleTimeout) {
             if (maxConnections < 1) {
                 throw new IllegalArgumentException("admin maxConnections: must be >= 1, got " + maxConnections);
             }
-            if (idleTimeout.toMillis() < 100 || readTimeout.toMillis() < 100) {
-                throw new IllegalArgumentException("admin idleTimeout and readTimeout: must be >= 100 ms, got "
-                        + idleTimeout + " and " + readTimeout);
+            if (idleTimeout.toMillis() < 100) {
+                throw new IllegalArgumentException("admin idleTimeout: must be >= 100 ms, got " + idleTimeout);
             }
             this.maxConnections = maxConnections;
             this.idleTimeout = idleTimeout;
-            this.readTimeout = readTimeout;
             return this;
         }
 

@@ -158,16 +158,9 @@ public final class M0Keys {
     public static final ConfigKey<Long> LISTENER_IDLE_TIMEOUT_MS = ConfigKey.builder("listener_idle_timeout_ms",
                     ValueTypes.longInteger())
             .env("M0_LISTENER_IDLE_TIMEOUT_MS").toml("listener.idle_timeout_ms")
-            .description("API and admin listeners close a connection idle this long, in ms")
+            .description("API and admin listeners close a connection idle (or stalled in its request line) this long,"
+                    + " in ms")
             .defaultValue(60_000L)
-            .rule(Rule.betweenLong(100, DAY_MS))
-            .build();
-
-    public static final ConfigKey<Long> LISTENER_READ_TIMEOUT_MS = ConfigKey.builder("listener_read_timeout_ms",
-                    ValueTypes.longInteger())
-            .env("M0_LISTENER_READ_TIMEOUT_MS").toml("listener.read_timeout_ms")
-            .description("API and admin listeners fail a read (request headers or body) stalled this long, in ms")
-            .defaultValue(30_000L)
             .rule(Rule.betweenLong(100, DAY_MS))
             .build();
 
@@ -237,7 +230,7 @@ public final class M0Keys {
                     MARKETS_FILE, LOG_FORMAT, LOG_LEVEL, DEV_EPOCH_WINDOW_MS, DEV_FINALIZATION_DELAY_MS,
                     DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD)
             .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
-                    LISTENER_READ_TIMEOUT_MS, API_DB_POOL_SIZE)
+                    API_DB_POOL_SIZE)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
