@@ -56,12 +56,26 @@ if [[ ! -f "$APP_JAR" ]] || [[ -n "$(find "$ROOT" -path '*/target' -prune -o -pa
   log "building m0-app"
   "$ROOT/m0" build -q -pl m0-app -am >&2
 fi
-for ((i = 0; i < 300; i++)); do port_in_use "$PG_PORT" || break; sleep 0.2; done
-if port_in_use "$PG_PORT"; then log "port $PG_PORT is taken: another m0 dev is running"; exit 1; fi
+# The embedded PostgreSQL of `m0 dev` always listens on 127.0.0.1:$PG_PORT. When another m0 dev holds it, the run
+# uses a fresh database on the machine's PostgreSQL at 127.0.0.1:5432 instead (user postgres, dropped at the end).
+for ((i = 0; i < 50; i++)); do port_in_use "$PG_PORT" || break; sleep 0.2; done
+PG_ENV=()
+DB_NAME=""
+if port_in_use "$PG_PORT"; then
+  if port_in_use 5432 && command -v createdb >/dev/null 2>&1; then
+    DB_NAME="m0_apiload_$$"
+    createdb -h 127.0.0.1 -U postgres "$DB_NAME"
+    PG_ENV=("M0_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/$DB_NAME?user=postgres")
+    log "port $PG_PORT is taken (another m0 dev): using database $DB_NAME on 127.0.0.1:5432"
+  else
+    log "port $PG_PORT is taken: another m0 dev is running"; exit 1
+  fi
+fi
 API_PORT=$(free_port); ADMIN_PORT=$(free_port); NGINX_PORT=$(free_port)
 WORK="$(mktemp -d /tmp/m0-apiload.XXXXXX)"
 mkdir -p "$WORK/data" "$WORK/www" "$WORK/nginx"
-M0_DATA_DIR="$WORK/data" M0_API_PORT="$API_PORT" M0_ADMIN_PORT="$ADMIN_PORT" M0_LOG_FORMAT=text \
+chmod 755 "$WORK" "$WORK/www" # nginx's workers run as another user when started by root
+env "${PG_ENV[@]}" M0_DATA_DIR="$WORK/data" M0_API_PORT="$API_PORT" M0_ADMIN_PORT="$ADMIN_PORT" M0_LOG_FORMAT=text \
   "$ROOT/m0" dev >"$WORK/m0.log" 2>&1 &
 PID=$!
 NGINX_PID=""
@@ -70,6 +84,7 @@ cleanup() {
   [[ -n "$NGINX_PID" ]] && kill -TERM "$NGINX_PID" 2>/dev/null || true
   for ((i = 0; i < 300; i++)); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$PID" 2>/dev/null || true
+  [[ -n "$DB_NAME" ]] && dropdb -h 127.0.0.1 -U postgres --if-exists "$DB_NAME" 2>/dev/null || true
   if [[ "${API_LOAD_KEEP:-0}" != 1 ]]; then rm -rf "$WORK"; else log "kept $WORK"; fi
 }
 trap cleanup EXIT
@@ -89,6 +104,7 @@ for m in json.load(sys.stdin)["markets"]:
 done
 [[ -n "$MARKET" ]] || { log "no served value after 180 s"; exit 1; }
 curl -fsS "$API/v1/markets/$MARKET/latest" -o "$WORK/www/latest.json"
+chmod 644 "$WORK/www/latest.json"
 log "market $MARKET: latest is $(wc -c <"$WORK/www/latest.json") bytes"
 
 # ------------------------------------------------------------------ nginx on the same JSON
@@ -113,6 +129,9 @@ CONF
 "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >&2 &
 NGINX_PID=$!
 for ((i = 0; i < 50; i++)); do port_in_use "$NGINX_PORT" && break; sleep 0.1; done
+if ! cmp -s <(curl -fsS "http://127.0.0.1:$NGINX_PORT/latest.json") "$WORK/www/latest.json"; then
+  log "nginx does not serve the captured JSON; see $WORK/nginx/error.log"; cat "$WORK/nginx/error.log" >&2; exit 1
+fi
 
 # ------------------------------------------------------------------ wrk
 declare -A RPS P50 P99 ERR

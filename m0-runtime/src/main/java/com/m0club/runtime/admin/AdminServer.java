@@ -132,6 +132,7 @@ public final class AdminServer implements Service {
                 .maxTcpConnections(maxConnections)
                 .idleConnectionTimeout(idleTimeout)
                 .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 50, 30_000)))
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(this::routing)
                 .build()
                 .start();
