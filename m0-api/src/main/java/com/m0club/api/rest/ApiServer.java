@@ -9,6 +9,10 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -38,7 +42,9 @@ import java.util.Optional;
 public final class ApiServer implements AutoCloseable {
     private final WebServer server;
     private final RealtimeHub realtime;
+    private final ServedCache cache;
     private final String host;
+    private final Counter listenerDown;
     private boolean started;
     private boolean closed;
 
@@ -58,8 +64,11 @@ public final class ApiServer implements AutoCloseable {
         }
         this.host = b.host;
         this.realtime = new RealtimeHub(feed, model, registry, b.clientBuffer);
+        this.cache = new ServedCache(model, feed, registry, b.listMinRefresh, b.listMaxAge);
+        this.listenerDown = Counter.builder().name("m0_api_listener_down_total")
+                .help("Liveness probes that found the API listener not running or not accepting").register(registry);
         RequestMetrics metrics = new RequestMetrics(registry, clock);
-        MarketResource markets = new MarketResource(model);
+        MarketResource markets = new MarketResource(model, cache);
         BundleResource bundles = new BundleResource(model);
         SignerSetResource signerSets = new SignerSetResource(model);
         OpenApiDocument openApi = new OpenApiDocument();
@@ -84,10 +93,17 @@ public final class ApiServer implements AutoCloseable {
                             + req.path().path() + "; see /openapi.yaml"));
                 }));
 
+        Limits limits = b.limits;
         this.server = WebServer.builder()
                 .host(b.host)
                 .port(b.port)
                 .shutdownHook(false)
+                .maxTcpConnections(limits.maxConnections())
+                .maxConcurrentRequests(limits.maxConcurrentRequests())
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(limits.idlePeriod())
+                // without it, a body written after its headers waits for the client's delayed ACK (40 ms a response)
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(b.shutdownGrace)
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/v1/stream", realtime::newListener))
@@ -105,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
         }
         if (!started) {
             realtime.start();
+            cache.start();
             server.start();
             started = true;
         }
@@ -129,6 +146,32 @@ public final class ApiServer implements AutoCloseable {
         return realtime;
     }
 
+    /**
+     * Liveness of the listener: the WebServer runs and its port accepts a TCP connection from this machine within
+     * {@code timeout}. A listener whose server socket died (descriptor exhaustion made Helidon terminate it) fails
+     * here, so {@code /healthz} fails and the process is restarted. Counted in {@code m0_api_listener_down_total}.
+     *
+     * @return empty when alive, else why not
+     */
+    public Optional<String> listenerProblem(Duration timeout) {
+        if (!started) {
+            return Optional.of("the API server is not started");
+        }
+        if (!server.isRunning()) {
+            listenerDown.inc();
+            return Optional.of("the API WebServer is not running");
+        }
+        URI base = baseUri();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(base.getHost().replace("[", "").replace("]", ""), base.getPort()),
+                    (int) Math.max(1, timeout.toMillis()));
+            return Optional.empty();
+        } catch (IOException e) {
+            listenerDown.inc();
+            return Optional.of("the API listener on port " + base.getPort() + " does not accept: " + e.getMessage());
+        }
+    }
+
     /** Closes the WebSocket clients, then stops the listener. Idempotent. */
     @Override
     public synchronized void close() {
@@ -137,6 +180,7 @@ public final class ApiServer implements AutoCloseable {
         }
         closed = true;
         realtime.close();
+        cache.close();
         if (started) {
             server.stop();
         }
@@ -144,6 +188,41 @@ public final class ApiServer implements AutoCloseable {
 
     private static <T> T require(T value, String what) {
         return Objects.requireNonNull(value, () -> "the API server needs a " + what);
+    }
+
+    /**
+     * Connection limits of a listener, so that a flood of connections is refused before it exhausts the process's
+     * descriptors (which made Helidon terminate the server socket for good, issue 6 item 7).
+     *
+     * @param maxConnections TCP connections the listener holds at most; further ones wait in the accept backlog
+     * @param maxConcurrentRequests requests handled at once over all connections (-1: unlimited)
+     * @param idleTimeout a connection waiting for (or stalled in) a request line this long is closed: idle
+     *     keep-alive connections and clients that connect and send nothing, or stop in the request line. Helidon
+     *     4.4 has no timeout for a stall after the request line (its socket read timeout does not apply to the
+     *     server's channels); such clients are bounded by {@code maxConnections}.
+     */
+    public record Limits(int maxConnections, int maxConcurrentRequests, Duration idleTimeout) {
+        /** 2048 connections, 512 concurrent requests, 60 s idle. */
+        public static final Limits DEFAULTS = new Limits(2048, 512, Duration.ofSeconds(60));
+
+        public Limits {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections: must be >= 1, got " + maxConnections);
+            }
+            if (maxConcurrentRequests < 1 && maxConcurrentRequests != -1) {
+                throw new IllegalArgumentException("maxConcurrentRequests: must be >= 1 or -1, got "
+                        + maxConcurrentRequests);
+            }
+            if (idleTimeout.toMillis() < 100) {
+                throw new IllegalArgumentException("idleTimeout: must be >= 100 ms, got " + idleTimeout);
+            }
+        }
+
+        /** How often idle connections are looked for: a quarter of the idle timeout, 50 ms .. 30 s. */
+        Duration idlePeriod() {
+            long ms = Math.clamp(idleTimeout.toMillis() / 4, 50, 30_000);
+            return Duration.ofMillis(ms);
+        }
     }
 
     /** Options of the API server; the read model, feed, registry and clock are required. */
@@ -156,8 +235,31 @@ public final class ApiServer implements AutoCloseable {
         private InstantSource clock;
         private int clientBuffer = RealtimeHub.DEFAULT_CLIENT_BUFFER;
         private Duration shutdownGrace = Duration.ofSeconds(5);
+        private Limits limits = Limits.DEFAULTS;
+        private Duration listMinRefresh = Duration.ofMillis(200);
+        private Duration listMaxAge = Duration.ofSeconds(1);
 
         private Builder() {}
+
+        /** Connection limits of the listener. Default {@link Limits#DEFAULTS}. */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * How fresh the in-memory {@code /v1/markets} document is: rebuilt after a new value when at least
+         * {@code minRefresh} passed, and at the latest after {@code maxAge}. Default 200 ms and 1 s.
+         */
+        public Builder marketListRefresh(Duration minRefresh, Duration maxAge) {
+            if (minRefresh.isNegative() || maxAge.compareTo(minRefresh) < 0) {
+                throw new IllegalArgumentException("marketListRefresh: need 0 <= minRefresh <= maxAge, got "
+                        + minRefresh + " and " + maxAge);
+            }
+            this.listMinRefresh = minRefresh;
+            this.listMaxAge = maxAge;
+            return this;
+        }
 
         /** TCP port; 0 picks a free one (tests). Default 8080. */
         public Builder port(int port) {

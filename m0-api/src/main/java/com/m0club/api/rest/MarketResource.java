@@ -1,8 +1,5 @@
 package com.m0club.api.rest;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.m0club.api.json.Json;
 import com.m0club.api.json.ServedValueJson;
 import com.m0club.protocol.ErrorCode;
 import com.m0club.protocol.ProtocolException;
@@ -14,7 +11,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Locale;
 
 /**
  * {@code /v1/markets}, {@code /v1/markets/{id}}, {@code /v1/markets/{id}/latest} and
@@ -23,18 +19,16 @@ import java.util.Locale;
  */
 final class MarketResource {
     private final OracleReadModel model;
+    private final ServedCache cache;
 
-    MarketResource(OracleReadModel model) {
+    MarketResource(OracleReadModel model, ServedCache cache) {
         this.model = model;
+        this.cache = cache;
     }
 
+    /** Every market, from the in-memory document ({@link ServedCache#marketList()}). */
     void list(ServerRequest req, ServerResponse res) {
-        ObjectNode body = Json.object();
-        ArrayNode markets = body.putArray("markets");
-        for (MarketSnapshot s : model.markets()) {
-            markets.add(MarketJson.snapshot(s));
-        }
-        Responses.json(res, body);
+        Responses.json(res, cache.marketList());
     }
 
     void one(ServerRequest req, ServerResponse res) {
@@ -45,14 +39,21 @@ final class MarketResource {
 
     /**
      * The latest value with its proof. The ETag names the bundle and the ledger status, so a client polling with
-     * If-None-Match gets 304 until a new bundle lands or the value finalizes.
+     * If-None-Match gets 304 until a new bundle lands or the value finalizes. Served from memory: the body and the
+     * ETag were computed once when the value arrived ({@link ServedCache}).
      */
     void latest(ServerRequest req, ServerResponse res) {
         MarketId id = marketId(req);
-        ServedValue v = model.latest(id).orElseThrow(() -> model.market(id).isPresent()
+        ServedCache.Entry e = cache.latest(id).orElseThrow(() -> model.market(id).isPresent()
                 ? new ApiException(ApiError.notFound("market " + id + " has no served value yet"))
                 : unknown(id));
-        respond(req, res, v);
+        res.header(HeaderNames.ETAG, e.etag());
+        if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(""), e.etag())) {
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        Responses.json(res, e.json());
     }
 
     /**
@@ -73,7 +74,7 @@ final class MarketResource {
 
     /** A value with its proof; the ETag names the bundle and the ledger status (304 on a match). */
     private static void respond(ServerRequest req, ServerResponse res, ServedValue v) {
-        String etag = "\"" + v.bundleHash().toHex() + "-" + v.ledgerStatus().name().toLowerCase(Locale.ROOT) + "\"";
+        String etag = ServedCache.etag(v);
         res.header(HeaderNames.ETAG, etag);
         if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(""), etag)) {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");

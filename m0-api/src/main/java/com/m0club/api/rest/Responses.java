@@ -19,6 +19,14 @@ final class Responses {
         res.send(Json.bytes(body));
     }
 
+    /** An already serialized JSON body (the in-memory documents). */
+    static void json(ServerResponse res, byte[] body) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.send(body);
+    }
+
     static void error(ServerResponse res, ApiError error) {
         res.status(Status.create(error.status()));
         res.header(HeaderNames.CONTENT_TYPE, JSON);

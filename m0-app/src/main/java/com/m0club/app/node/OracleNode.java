@@ -69,6 +69,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -103,6 +104,7 @@ public final class OracleNode implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private Database database;
+    private DatabaseHandle databaseHandle;
     private Ledger ledger;
     private ApiServer api;
     private AdminServer admin;
@@ -232,14 +234,19 @@ public final class OracleNode implements AutoCloseable {
             own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
             start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, taskErrors));
         }
+        List<ReadinessCheck> liveness = new ArrayList<>();
         if (options.runsAny(Role.API_GATEWAY, Role.REALTIME)) {
             own(log.subscribe(PUBLISHED, "realtime", SubscribeFrom.LATEST, r -> served.publish(r.value())));
-            api = ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
-                    .readModel(readModel).feed(served).registry(registry).clock(clock).build().start();
+            api = startApi(readModelForApi(signerSets), served, clock);
             own(api::close);
+            liveness.add(apiListenerCheck(api));
         }
+        var config = options.config();
         admin = AdminServer.builder().host(options.dev() ? "127.0.0.1" : "0.0.0.0").port(options.adminPort())
                 .buildInfo(build).config(summary).registry(registry)
+                .limits(config.get(M0Keys.ADMIN_MAX_CONNECTIONS),
+                        Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)))
+                .liveness(liveness)
                 .checks(List.copyOf(checks)).build();
         admin.start();
         own(admin);
@@ -248,8 +255,37 @@ public final class OracleNode implements AutoCloseable {
                 "http://127.0.0.1:" + admin.port() + "/", options.dataDir());
     }
 
+    /**
+     * The API's read model: its own bounded pool ({@code api_db_pool_size}), so API load cannot starve publishing,
+     * and signer sets looked up on publishing's pool only once per set (they are cached; sets are never edited).
+     */
+    private PostgresReadModel readModelForApi(SignerSetStore signerSets) {
+        DatabaseHandle.ReadPool reads = databaseHandle.openReadPool(options.config().get(M0Keys.API_DB_POOL_SIZE),
+                Duration.ofSeconds(2));
+        own(reads);
+        return new PostgresReadModel(reads.jdbc(), new PublishStore(reads.jdbc()), registryView::list,
+                signerSets::get);
+    }
+
+    /** The liveness check {@code /healthz} runs: the API listener runs and accepts a connection within 1 s. */
+    static ReadinessCheck apiListenerCheck(ApiServer api) {
+        return ReadinessCheck.of("api-listener", () -> api.listenerProblem(Duration.ofSeconds(1))
+                .map(CheckResult::down).orElseGet(() -> CheckResult.ok("accepting")));
+    }
+
+    /** The API listener with the configured connection limits and timeouts. */
+    private ApiServer startApi(PostgresReadModel model, PublishedHub feed, InstantSource clock) {
+        var config = options.config();
+        var limits = new ApiServer.Limits(config.get(M0Keys.API_MAX_CONNECTIONS),
+                config.get(M0Keys.API_MAX_CONCURRENT_REQUESTS),
+                Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)));
+        return ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
+                .limits(limits).readModel(model).feed(feed).registry(registry).clock(clock).build().start();
+    }
+
     private Database openDatabase() {
         DatabaseHandle handle = DatabaseHandle.open(options, registry);
+        databaseHandle = handle;
         own(handle);
         Database db = handle.database();
         var migration = db.migrate();

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -32,6 +33,11 @@ import java.util.function.Supplier;
  * bundle bytes stored at build time: the item, header, merkle path and signatures all come from those bytes, so what
  * the API serves is exactly what the ledger accepted (the reconciler matched it by hash). Decoded bundles are kept in
  * a small LRU because consecutive requests usually hit the newest few bundles.
+ *
+ * <p>Connections: every method holds at most one pooled connection at a time. The row mappers run while the query's
+ * connection is held, so they never call out to anything that takes another one; the signer set's threshold is
+ * resolved after the query returned (sets are never edited, so a found set is cached for good). Taking a second
+ * connection while holding one deadlocked the pool under 24 concurrent API clients (issue 6, item 6).
  */
 public final class PostgresReadModel implements OracleReadModel {
     private static final int CACHE_SIZE = 256;
@@ -40,7 +46,8 @@ public final class PostgresReadModel implements OracleReadModel {
     private final PublishStore publishStore;
     private final Supplier<List<Market>> markets;
     private final LongFunction<Optional<SignerSet>> signerSets;
-    private final Map<Hash32, SignedBundle> decoded = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<Long, SignerSet> knownSets = new ConcurrentHashMap<>();
+    private static final Map<Hash32, SignedBundle> DECODED = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -65,8 +72,8 @@ public final class PostgresReadModel implements OracleReadModel {
     public List<MarketSnapshot> markets() {
         List<Market> all = markets.get();
         Map<String, ServedValue> latest = new HashMap<>();
-        for (ServedValue v : jdbc.query("read.latest_all", LATEST_SQL, this::servedValue)) {
-            latest.put(v.marketId().value(), v);
+        for (ServedValue v : jdbc.query("read.latest_all", LATEST_SQL, PostgresReadModel::servedValue)) {
+            latest.put(v.marketId().value(), withThreshold(v));
         }
         Map<String, Status> statuses = new HashMap<>();
         String[] ids = all.stream().map(m -> m.id().value()).toArray(String[]::new);
@@ -95,7 +102,7 @@ public final class PostgresReadModel implements OracleReadModel {
     @Override
     public Optional<ServedValue> latest(MarketId id) {
         return jdbc.queryOne("read.latest", LATEST_SQL.replace("/*filter*/", "WHERE l.market_id = ?"),
-                this::servedValue, id.value());
+                PostgresReadModel::servedValue, id.value()).map(this::withThreshold);
     }
 
     @Override
@@ -106,7 +113,8 @@ public final class PostgresReadModel implements OracleReadModel {
                     b.commit_slot, e.status AS epoch_status, e.canonical_bundle_hash, e.canonical_leaf_index,
                     e.finalized_slot
                 FROM ledger_epochs e JOIN bundles b ON b.bundle_hash = e.canonical_bundle_hash
-                WHERE e.market_id = ? AND e.epoch_id = ?""", this::servedValue, id.value(), epochId);
+                WHERE e.market_id = ? AND e.epoch_id = ?""", PostgresReadModel::servedValue, id.value(), epochId)
+                .map(this::withThreshold);
     }
 
     @Override
@@ -116,7 +124,21 @@ public final class PostgresReadModel implements OracleReadModel {
 
     @Override
     public Optional<SignerSet> signerSet(long id) {
-        return signerSets.apply(id);
+        SignerSet known = knownSets.get(id);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<SignerSet> found = signerSets.apply(id);
+        found.ifPresent(set -> knownSets.putIfAbsent(id, set));
+        return found;
+    }
+
+    /** The value with the threshold of its header's signer set (0 when the set is unknown), looked up unheld. */
+    private ServedValue withThreshold(ServedValue v) {
+        int threshold = signerSet(v.signerSetId()).map(SignerSet::threshold).orElse(0);
+        return new ServedValue(v.marketId(), v.item(), v.itemBytes(), v.headerBytes(), v.proof(), v.bundleHash(),
+                v.signerSetId(), v.sequence(), threshold, v.signatures(), v.ledgerStatus(), v.commitHash(),
+                v.commitSlot(), v.revealSlot(), v.finalizedSlot(), v.revealedAtMs());
     }
 
     // ------------------------------------------------------------------ internals
@@ -165,7 +187,8 @@ public final class PostgresReadModel implements OracleReadModel {
         return new MarketSnapshot(m, latest, status.flatMap(Status::status), status.flatMap(Status::problem));
     }
 
-    private ServedValue servedValue(ResultSet rs) throws SQLException {
+    /** Maps a row while its connection is held: touches nothing but the row and the decode cache. */
+    private static ServedValue servedValue(ResultSet rs) throws SQLException {
         Hash32 hash = Hash32.of(rs.getBytes("bundle_hash"));
         int leaf = rs.getInt("leaf_index");
         SignedBundle signed = decode(hash, rs.getBytes("signed_bytes"));
@@ -177,7 +200,7 @@ public final class PostgresReadModel implements OracleReadModel {
         long finalizedSlot = rs.getLong("finalized_slot");
         boolean hasFinalizedSlot = !rs.wasNull() && finalized;
         long commitSlot = rs.getLong("commit_slot");
-        int threshold = signerSets.apply(header.signerSetId()).map(SignerSet::threshold).orElse(0);
+        int threshold = 0; // resolved by withThreshold once the connection is back in the pool
         byte[] commit = rs.getBytes("commit_hash");
         return new ServedValue(bundle.bundle().items().get(leaf).marketId(), bundle.bundle().items().get(leaf),
                 bundle.itemBytes(leaf), bundle.headerBytes(), bundle.proof(leaf), hash, header.signerSetId(),
@@ -188,9 +211,9 @@ public final class PostgresReadModel implements OracleReadModel {
                 rs.getLong("revealed_at_ms"));
     }
 
-    private SignedBundle decode(Hash32 hash, byte[] signedBytes) {
-        synchronized (decoded) {
-            SignedBundle cached = decoded.get(hash);
+    private static SignedBundle decode(Hash32 hash, byte[] signedBytes) {
+        synchronized (DECODED) {
+            SignedBundle cached = DECODED.get(hash);
             if (cached != null) {
                 return cached;
             }
@@ -203,8 +226,8 @@ public final class PostgresReadModel implements OracleReadModel {
             throw new IllegalStateException("stored signed bytes of " + hash.toHex() + " hash to "
                     + signed.bundle().bundleHash().toHex());
         }
-        synchronized (decoded) {
-            decoded.put(hash, signed);
+        synchronized (DECODED) {
+            DECODED.put(hash, signed);
         }
         return signed;
     }

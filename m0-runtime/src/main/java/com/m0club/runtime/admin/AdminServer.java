@@ -39,7 +39,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/info}: name, version, git SHA, config hash, profile, roles, start time, image digest.</li>
  * </ul>
  * Liveness deliberately checks nothing external: a database outage should take a pod out of the load balancer
- * (readiness), not restart it.
+ * (readiness), not restart it. It does run the process's own liveness checks ({@link Builder#liveness}), such as
+ * "the API listener still accepts": a listener that died for good must get the process restarted. Any down check
+ * makes {@code /healthz} answer 503 with the checks, and counts {@code m0_liveness_check_failures_total{check}}.
+ *
+ * <p>The admin listener itself is bounded like the API's: at most {@code maxConnections} TCP connections, idle
+ * connections (and clients stalled in the request line) closed after {@code idleTimeout}.
  */
 public final class AdminServer implements Service {
 
@@ -57,6 +62,10 @@ public final class AdminServer implements Service {
     private final InstantSource clock;
     private final ReadinessProbe probe;
     private final Counter requestFailures;
+    private final Counter livenessFailures;
+    private final List<ReadinessCheck> liveness;
+    private final int maxConnections;
+    private final Duration idleTimeout;
     private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
 
     private WebServer server;
@@ -84,6 +93,15 @@ public final class AdminServer implements Service {
         this.imageDigest = builder.imageDigest;
         this.clock = builder.clock;
         this.probe = new ReadinessProbe(builder.checks, builder.checkTimeout, registry);
+        this.liveness = builder.liveness;
+        this.maxConnections = builder.maxConnections;
+        this.idleTimeout = builder.idleTimeout;
+        this.livenessFailures = Counter.builder()
+                .name("m0_liveness_check_failures_total")
+                .help("Liveness checks that reported down or threw (a dead listener)")
+                .labelNames("check")
+                .register(registry);
+        liveness.forEach(c -> livenessFailures.labelValues(c.name()));
         this.requestFailures = Counter.builder()
                 .name("m0_admin_request_failures_total")
                 .help("Admin endpoint requests that failed with an internal error")
@@ -111,6 +129,10 @@ public final class AdminServer implements Service {
                 .host(host)
                 .port(requestedPort)
                 .shutdownHook(false)
+                .maxTcpConnections(maxConnections)
+                .idleConnectionTimeout(idleTimeout)
+                .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 50, 30_000)))
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(this::routing)
                 .build()
                 .start();
@@ -147,8 +169,35 @@ public final class AdminServer implements Service {
 
     private void healthz(ServerRequest request, ServerResponse response) {
         ObjectNode body = Json.object();
-        body.put("status", "UP");
-        JsonResponses.ok(response, body);
+        boolean up = true;
+        ArrayNode checks = liveness.isEmpty() ? null : body.putArray("checks");
+        for (ReadinessCheck check : liveness) {
+            CheckResult result;
+            try {
+                result = check.check();
+            } catch (Exception e) {
+                result = CheckResult.down(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            if (result == null) {
+                result = CheckResult.down("check returned nothing");
+            }
+            ObjectNode c = checks.addObject();
+            c.put("name", check.name());
+            c.put("status", result.up() ? "UP" : "DOWN");
+            if (result.detail() != null && !result.detail().isEmpty()) {
+                c.put("detail", result.detail());
+            }
+            if (!result.up()) {
+                up = false;
+                livenessFailures.labelValues(check.name()).inc();
+            }
+        }
+        body.put("status", up ? "UP" : "DOWN");
+        if (up) {
+            JsonResponses.ok(response, body);
+        } else {
+            JsonResponses.send(response, Status.SERVICE_UNAVAILABLE_503, body);
+        }
     }
 
     private void readyz(ServerRequest request, ServerResponse response) {
@@ -216,8 +265,33 @@ public final class AdminServer implements Service {
         private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
         private InstantSource clock = InstantSource.system();
         private Optional<String> imageDigest = M0Keys.imageDigest(System.getenv());
+        private List<ReadinessCheck> liveness = List.of();
+        private int maxConnections = 64;
+        private Duration idleTimeout = Duration.ofSeconds(60);
 
         private Builder() {
+        }
+
+        /** Checks {@code /healthz} runs, each quick and local (for example: the API listener accepts). */
+        public Builder liveness(List<ReadinessCheck> checks) {
+            this.liveness = List.copyOf(checks);
+            return this;
+        }
+
+        /**
+         * Listener limits: TCP connections at most (default 64; more wait in the accept backlog) and the idle
+         * connection timeout (default 60 s; also cuts off a client that stalls before its request line ends).
+         */
+        public Builder limits(int maxConnections, Duration idleTimeout) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("admin maxConnections: must be >= 1, got " + maxConnections);
+            }
+            if (idleTimeout.toMillis() < 100) {
+                throw new IllegalArgumentException("admin idleTimeout: must be >= 100 ms, got " + idleTimeout);
+            }
+            this.maxConnections = maxConnections;
+            this.idleTimeout = idleTimeout;
+            return this;
         }
 
         /** Bind address (default {@code 0.0.0.0}: Kubernetes probes come from the node). */

@@ -139,6 +139,47 @@ public final class M0Keys {
             .rule(Rule.between(0, 65535))
             .build();
 
+    public static final ConfigKey<Integer> API_MAX_CONNECTIONS = ConfigKey.builder("api_max_connections",
+                    ValueTypes.integer())
+            .env("M0_API_MAX_CONNECTIONS").toml("api.max_connections")
+            .description("TCP connections the API listener holds at most; more wait in the accept backlog")
+            .defaultValue(2048)
+            .rule(Rule.between(1, 1_000_000))
+            .build();
+
+    public static final ConfigKey<Integer> API_MAX_CONCURRENT_REQUESTS = ConfigKey.builder(
+                    "api_max_concurrent_requests", ValueTypes.integer())
+            .env("M0_API_MAX_CONCURRENT_REQUESTS").toml("api.max_concurrent_requests")
+            .description("requests the API handles at once over all connections")
+            .defaultValue(512)
+            .rule(Rule.between(1, 1_000_000))
+            .build();
+
+    public static final ConfigKey<Integer> ADMIN_MAX_CONNECTIONS = ConfigKey.builder("admin_max_connections",
+                    ValueTypes.integer())
+            .env("M0_ADMIN_MAX_CONNECTIONS").toml("admin.max_connections")
+            .description("TCP connections the admin listener holds at most")
+            .defaultValue(64)
+            .rule(Rule.between(1, 100_000))
+            .build();
+
+    public static final ConfigKey<Long> LISTENER_IDLE_TIMEOUT_MS = ConfigKey.builder("listener_idle_timeout_ms",
+                    ValueTypes.longInteger())
+            .env("M0_LISTENER_IDLE_TIMEOUT_MS").toml("listener.idle_timeout_ms")
+            .description("API and admin listeners close a connection idle (or stalled in its request line) this long,"
+                    + " in ms")
+            .defaultValue(60_000L)
+            .rule(Rule.betweenLong(100, DAY_MS))
+            .build();
+
+    public static final ConfigKey<Integer> API_DB_POOL_SIZE = ConfigKey.builder("api_db_pool_size",
+                    ValueTypes.integer())
+            .env("M0_API_DB_POOL_SIZE").toml("api.db_pool_size")
+            .description("PostgreSQL connections of the API's own read pool (apart from publishing's pool)")
+            .defaultValue(4)
+            .rule(Rule.between(1, 100))
+            .build();
+
     public static final ConfigKey<Path> MARKETS_FILE = ConfigKey.builder("markets_file", ValueTypes.path())
             .env("M0_MARKETS_FILE").toml("markets_file")
             .description("market registry TOML")
@@ -206,6 +247,8 @@ public final class M0Keys {
                     MARKETS_FILE, LOG_FORMAT, LOG_LEVEL, DEV_EPOCH_WINDOW_MS, DEV_FINALIZATION_DELAY_MS,
                     DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD, PUBLISH_RETENTION_HOURS,
                     LEDGER_MAX_EVENTS_IN_MEMORY)
+            .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
+                    API_DB_POOL_SIZE)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
