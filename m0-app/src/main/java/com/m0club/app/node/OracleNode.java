@@ -205,7 +205,7 @@ public final class OracleNode implements AutoCloseable {
         if (options.runs(Role.BUNDLER)) {
             ThresholdSigner signer = ThresholdSigner.builder().signerSet(signerSet).endpoints(signerEndpoints)
                     .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(10)).registry(registry)
-                    .bearerToken(devSignerToken)
+                    .bearerToken(signerToken())
                     .build();
             own(signer::close);
             checks.add(ReadinessCheck.of("signer-quorum", () -> {
@@ -368,6 +368,22 @@ public final class OracleNode implements AutoCloseable {
         LOG.info("{} signer agents up ({}-of-{}, set {}): {}", keys.size(), wanted.threshold(), wanted.size(),
                 wanted.id(), endpoints);
         return endpoints;
+    }
+
+    /**
+     * The token the bundler sends: the dev agents' own, or the file {@code signer_auth_token_file} names. Outside
+     * dev a bundler without one fails to start naming the key (every agent refuses unauthenticated callers).
+     */
+    private Optional<com.m0club.signer.BearerToken> signerToken() {
+        if (devSignerToken.isPresent()) {
+            return devSignerToken;
+        }
+        Optional<java.nio.file.Path> file = options.config().find(M0Keys.SIGNER_AUTH_TOKEN_FILE);
+        if (file.isEmpty()) {
+            throw new IllegalStateException("signer_auth_token_file (M0_SIGNER_AUTH_TOKEN_FILE) is required when the"
+                    + " bundler runs outside dev: every signer agent refuses callers without the shared token");
+        }
+        return Optional.of(com.m0club.signer.BearerToken.fromFile(file.get()));
     }
 
     /** The dev agents' random per-run token (empty when no dev agents run in this JVM). */

@@ -102,6 +102,13 @@ public final class M0Keys {
             .rule(new Rule<Long>("must be a u32 (0.." + U32_MAX + ")", id -> id >= 0 && id <= U32_MAX))
             .build();
 
+    public static final ConfigKey<Path> SIGNER_AUTH_TOKEN_FILE = ConfigKey.builder("signer_auth_token_file",
+                    ValueTypes.path())
+            .env("M0_SIGNER_AUTH_TOKEN_FILE").toml("signer.auth_token_file")
+            .description("file with the bearer token the bundler sends to the signer agents (the agents' shared"
+                    + " M0_SIGNER_AUTH_TOKEN_FILE); required outside dev when the bundler runs")
+            .build();
+
     public static final ConfigKey<Integer> PUBLISH_CONCURRENCY = ConfigKey.builder("publish_concurrency",
                     ValueTypes.integer())
             .env("M0_PUBLISH_CONCURRENCY").toml("publish.concurrency")
@@ -246,7 +253,7 @@ public final class M0Keys {
                     SIGNER_ENDPOINTS, SIGNER_SET_ID, PUBLISH_CONCURRENCY, MARKET_TIER_POLICY, ADMIN_PORT, API_PORT,
                     MARKETS_FILE, LOG_FORMAT, LOG_LEVEL, DEV_EPOCH_WINDOW_MS, DEV_FINALIZATION_DELAY_MS,
                     DEV_SIGNER_COUNT, DEV_SIGNER_THRESHOLD, PUBLISH_RETENTION_HOURS,
-                    LEDGER_MAX_EVENTS_IN_MEMORY)
+                    LEDGER_MAX_EVENTS_IN_MEMORY, SIGNER_AUTH_TOKEN_FILE)
             .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
                     API_DB_POOL_SIZE)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
