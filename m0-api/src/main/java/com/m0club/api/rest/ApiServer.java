@@ -1,17 +1,22 @@
 package com.m0club.api.rest;
 
 import com.m0club.api.dashboard.DashboardPage;
+import com.m0club.api.json.Json;
 import com.m0club.api.realtime.RealtimeHub;
 import com.m0club.publish.view.OracleReadModel;
 import com.m0club.publish.view.PublishedFeed;
+import com.m0club.runtime.http.HttpConformance;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.webserver.websocket.WsRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -65,7 +70,10 @@ public final class ApiServer implements AutoCloseable {
         OpenApiDocument openApi = new OpenApiDocument();
         DashboardPage dashboard = new DashboardPage();
 
-        HttpRouting.Builder routing = HttpRouting.builder()
+        HttpConformance conformance = new HttpConformance("m0_api", registry, (status, code, message) ->
+                Json.bytes(new ApiError(status, code, message, Optional.empty()).toJson()));
+        HttpRouting.Builder routing = HttpRouting.builder();
+        conformance.routes(routing)
                 .get("/", metrics.metered("/", dashboard))
                 .get("/openapi.yaml", metrics.metered("/openapi.yaml", openApi::serve))
                 .get("/v1/markets", metrics.metered("/v1/markets", markets::list))
@@ -79,18 +87,20 @@ public final class ApiServer implements AutoCloseable {
                         new ApiError(Status.UPGRADE_REQUIRED_426.code(), "UPGRADE_REQUIRED",
                                 "/v1/stream is a WebSocket endpoint: connect with Upgrade: websocket",
                                 Optional.empty()))))
+                .routing()
                 .any(metrics.metered("unmatched", (req, res) -> {
                     throw new ApiException(ApiError.notFound("no route for " + req.prologue().method().text() + " "
                             + req.path().path() + "; see /openapi.yaml"));
                 }));
 
-        this.server = WebServer.builder()
+        var config = WebServer.builder()
                 .host(b.host)
                 .port(b.port)
                 .shutdownHook(false)
                 .shutdownGracePeriod(b.shutdownGrace)
                 .routing(routing)
-                .addRouting(WsRouting.builder().endpoint("/v1/stream", realtime::newListener))
+                .addRouting(WsRouting.builder().endpoint("/v1/stream", realtime::newListener));
+        this.server = conformance.configure(config, List.of(WsUpgrader.create(WsConfig.create())))
                 .build();
     }
 
