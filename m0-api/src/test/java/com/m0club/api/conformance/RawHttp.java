@@ -57,11 +57,19 @@ final class RawHttp {
 
     /** Sends {@code request}; when {@code head} the response has no body whatever its Content-Length says. */
     static Response exchange(int port, byte[] request, boolean head) {
+        return exchange(port, request, head, false);
+    }
+
+    /** With {@code halfClose} the client ends its side after the request: the server never waits for more. */
+    static Response exchange(int port, byte[] request, boolean head, boolean halfClose) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             s.setSoTimeout(3_000);
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
+            if (halfClose) {
+                s.shutdownOutput();
+            }
             return read(s.getInputStream(), head);
         } catch (IOException e) {
             return new Response(-1, "", Map.of(), new byte[0], true);
