@@ -2,7 +2,9 @@ package com.m0club.api.rest;
 
 import com.m0club.api.dashboard.DashboardPage;
 import com.m0club.api.json.Json;
+import com.m0club.api.realtime.ClientLimits;
 import com.m0club.api.realtime.RealtimeHub;
+import com.m0club.api.realtime.StrictWsUpgrader;
 import com.m0club.publish.view.OracleReadModel;
 import com.m0club.publish.view.PublishedFeed;
 import com.m0club.runtime.http.HttpConformance;
@@ -10,7 +12,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
-import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.webserver.websocket.WsRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -62,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalArgumentException("port: must be 0..65535 (0 picks a free port), got " + b.port);
         }
         this.host = b.host;
-        this.realtime = new RealtimeHub(feed, model, registry, b.clientBuffer);
+        this.realtime = new RealtimeHub(feed, model, registry, b.clientBuffer, b.clientLimits);
         RequestMetrics metrics = new RequestMetrics(registry, clock);
         MarketResource markets = new MarketResource(model);
         BundleResource bundles = new BundleResource(model);
@@ -100,7 +101,10 @@ public final class ApiServer implements AutoCloseable {
                 .shutdownGracePeriod(b.shutdownGrace)
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/v1/stream", realtime::newListener));
-        this.server = conformance.configure(config, List.of(WsUpgrader.create(WsConfig.create())))
+        // a single frame above the message cap is refused by Helidon's reader (1009) before it is read
+        WsConfig ws = WsConfig.builder().maxFrameLength(b.clientLimits.maxMessageBytes()).build();
+        config.addProtocol(ws);
+        this.server = conformance.configure(config, List.of(new StrictWsUpgrader(ws, realtime)))
                 .build();
     }
 
@@ -166,6 +170,7 @@ public final class ApiServer implements AutoCloseable {
         private InstantSource clock;
         private int clientBuffer = RealtimeHub.DEFAULT_CLIENT_BUFFER;
         private Duration shutdownGrace = Duration.ofSeconds(5);
+        private ClientLimits clientLimits = ClientLimits.DEFAULT;
 
         private Builder() {}
 
@@ -204,6 +209,12 @@ public final class ApiServer implements AutoCloseable {
         /** Messages buffered per WebSocket client before the oldest are dropped. Default 256. */
         public Builder clientBuffer(int messages) {
             this.clientBuffer = messages;
+            return this;
+        }
+
+        /** What each WebSocket client may send (message size cap, message rate). Default {@link ClientLimits#DEFAULT}. */
+        public Builder clientLimits(ClientLimits limits) {
+            this.clientLimits = Objects.requireNonNull(limits, "clientLimits");
             return this;
         }
 
