@@ -3,6 +3,7 @@ package com.m0club.api.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.m0club.api.rest.ApiServer;
+import com.m0club.api.testing.Metrics;
 import com.m0club.api.testing.OracleFixture;
 import com.m0club.runtime.BuildInfo;
 import com.m0club.runtime.admin.AdminServer;
@@ -125,7 +126,8 @@ class HttpConformanceTest {
 
     @Test
     void encodedSlashIsNotDecodedBeforeRouting() {
-        RawHttp.Response r = api(get("/v1/markets/SPORTS_NBA_LAL_BOS%2Flatest", "HTTP/1.1"));
+        RawHttp.Response r = api(get("/v1/markets/" + MARKET + "%2Flatest", "HTTP/1.1"));
+        assertThat(api(get("/v1/markets/" + MARKET + "%2flatest", "HTTP/1.1")).status()).isIn(400, 404);
         assertThat(r.status()).isIn(400, 404);
         assertThat(r.isJsonError()).as(r.text()).isTrue();
         assertThat(r.text()).doesNotContain("\"proof\"");
@@ -145,6 +147,7 @@ class HttpConformanceTest {
             assertJsonError(r, 405);
             assertThat(r.header("allow")).contains("GET, HEAD");
         }
+        assertThat(Metrics.value(registry, "m0_api_http_rejected", "status", "405")).isGreaterThanOrEqualTo(5);
         RawHttp.Response r = admin("DELETE /readyz HTTP/1.1\r\nHost: x\r\n\r\n");
         assertJsonError(r, 405);
         assertThat(r.header("allow")).contains("GET, HEAD");

@@ -50,7 +50,7 @@ public final class HttpConformance {
     public HttpConformance(String metricPrefix, PrometheusRegistry registry, HttpErrorRenderer renderer) {
         this.renderer = Objects.requireNonNull(renderer, "renderer");
         this.rejected = Counter.builder().name(metricPrefix + "_http_rejected_total")
-                .help("Requests refused before or outside routing (malformed HTTP, framing, version), by status")
+                .help("Requests refused by the HTTP conformance layer (malformed HTTP, framing, 405, encoded slash), by status")
                 .labelNames("status").register(registry);
         this.peerGone = Counter.builder().name(metricPrefix + "_http_peer_gone_total")
                 .help("Connections the peer closed in the middle of a request").register(registry);
@@ -93,6 +93,7 @@ public final class HttpConformance {
             routing.addFilter((chain, req, res) -> {
                 String raw = req.path().rawPath();
                 if (raw.contains("%2F") || raw.contains("%2f") || raw.contains("%5C") || raw.contains("%5c")) {
+                    rejected.labelValues("400").inc();
                     sendError(res, Status.BAD_REQUEST_400, "INVALID_FORMAT",
                             "path: an encoded slash or backslash (%2F, %5C) is not allowed in a path segment");
                     return;
@@ -106,6 +107,7 @@ public final class HttpConformance {
             routing.route(Method.GET, path, handler);
             routing.route(Method.HEAD, path, (req, res) -> handler.handle(req, headOnly(res)));
             routing.any(path, (req, res) -> {
+                rejected.labelValues("405").inc();
                 res.header(HeaderValues.create(HeaderNames.ALLOW, ALLOW));
                 sendError(res, Status.METHOD_NOT_ALLOWED_405, "METHOD_NOT_ALLOWED",
                         "method " + req.prologue().method().text() + " is not allowed on " + path
