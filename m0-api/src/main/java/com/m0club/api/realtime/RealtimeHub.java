@@ -33,6 +33,8 @@ public final class RealtimeHub implements AutoCloseable {
     private final OracleReadModel model;
     private final int clientBufferLimit;
     private final Set<ClientChannel> clients = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Object, ClientChannel> bySession = new ConcurrentHashMap<>();
+    private final ClientLimits limits;
     private final ExecutorService drains =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("m0-realtime-drain-", 0).factory());
 
@@ -65,6 +67,13 @@ public final class RealtimeHub implements AutoCloseable {
 
     public RealtimeHub(PublishedFeed feed, OracleReadModel model, PrometheusRegistry registry,
             int clientBufferLimit) {
+        this(feed, model, registry, clientBufferLimit, ClientLimits.DEFAULT);
+    }
+
+    /** @param limits what each client may send: message size cap and message rate */
+    public RealtimeHub(PublishedFeed feed, OracleReadModel model, PrometheusRegistry registry,
+            int clientBufferLimit, ClientLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.feed = Objects.requireNonNull(feed, "feed");
         this.model = Objects.requireNonNull(model, "model");
         Objects.requireNonNull(registry, "registry");
@@ -96,7 +105,11 @@ public final class RealtimeHub implements AutoCloseable {
 
     /** A listener for one new WebSocket connection (Helidon asks for one per connection). */
     public WsListener newListener() {
-        return new StreamListener(this, model);
+        return new StreamListener(this, model, limits);
+    }
+
+    public ClientLimits limits() {
+        return limits;
     }
 
     public int clientBufferLimit() {
@@ -157,6 +170,24 @@ public final class RealtimeHub implements AutoCloseable {
 
     void refused() {
         errors.labelValues("refused_message").inc();
+    }
+
+    /** A client broke a protocol or limit rule ({@code too_large}, {@code invalid_utf8}, {@code rate_limited}...). */
+    void rejected(String reason) {
+        errors.labelValues(reason).inc();
+    }
+
+    void bind(Object session, ClientChannel channel) {
+        bySession.put(session, channel);
+    }
+
+    /** The connection of {@code session} ended, however it ended: forget its channel if it is still here. */
+    void connectionEnded(Object session) {
+        ClientChannel channel = bySession.remove(session);
+        if (channel != null) {
+            channel.closedByPeer();
+            disconnect(channel);
+        }
     }
 
     void connectionFailed(ClientChannel channel, Throwable t) {

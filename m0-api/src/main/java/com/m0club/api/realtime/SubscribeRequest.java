@@ -1,8 +1,12 @@
 package com.m0club.api.realtime;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.m0club.api.json.Json;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.m0club.protocol.ProtocolException;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.publish.view.OracleReadModel;
@@ -16,6 +20,12 @@ import java.util.Set;
 final class SubscribeRequest {
     /** Enough for every market of a deployment; a larger message is refused unread. */
     static final int MAX_MESSAGE_CHARS = 64 * 1024;
+
+    /** Strict RFC 8259: one document, nothing after it, no duplicate keys. */
+    private static final ObjectReader STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build().reader();
 
     private SubscribeRequest() {}
 
@@ -32,9 +42,9 @@ final class SubscribeRequest {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(text);
+            root = STRICT.readTree(text);
         } catch (JsonProcessingException e) {
-            return new Refused("INVALID_JSON", "messages must be JSON: " + e.getOriginalMessage());
+            return new Refused("INVALID_JSON", "message: " + rule(e) + at(e));
         }
         if (root == null || !root.isObject() || !root.has("subscribe")) {
             return new Refused("INVALID_FORMAT", "expected {\"subscribe\":[\"MARKET_ID\",...]}");
@@ -63,5 +73,29 @@ final class SubscribeRequest {
             markets.add(id);
         }
         return new Accepted(Subscription.of(markets));
+    }
+
+    /** Says which JSON rule was broken, in our words (never the parser's internals). */
+    private static String rule(JsonProcessingException e) {
+        String original = String.valueOf(e.getOriginalMessage());
+        if (original.startsWith("Duplicate field")) {
+            int open = original.indexOf('\'');
+            int close = original.lastIndexOf('\'');
+            String key = open >= 0 && close > open ? original.substring(open + 1, close) : "?";
+            return "duplicate key \"" + (key.length() > 64 ? key.substring(0, 64) + "..." : key)
+                    + "\": every key may appear once in an object";
+        }
+        if (e instanceof MismatchedInputException && original.contains("Trailing token")) {
+            return "exactly one JSON document is allowed, with nothing after it";
+        }
+        if (e instanceof MismatchedInputException) {
+            return "must be one JSON document, got an empty message";
+        }
+        return "must be one well-formed JSON document (RFC 8259)";
+    }
+
+    private static String at(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getCharOffset() < 0 ? ""
+                : " (at character " + e.getLocation().getCharOffset() + ")";
     }
 }

@@ -1,12 +1,17 @@
 package com.m0club.api.rest;
 
 import com.m0club.api.dashboard.DashboardPage;
+import com.m0club.api.json.Json;
+import com.m0club.api.realtime.ClientLimits;
 import com.m0club.api.realtime.RealtimeHub;
+import com.m0club.api.realtime.StrictWsUpgrader;
 import com.m0club.publish.view.OracleReadModel;
 import com.m0club.publish.view.PublishedFeed;
+import com.m0club.runtime.http.HttpConformance;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -16,6 +21,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalArgumentException("port: must be 0..65535 (0 picks a free port), got " + b.port);
         }
         this.host = b.host;
-        this.realtime = new RealtimeHub(feed, model, registry, b.clientBuffer);
+        this.realtime = new RealtimeHub(feed, model, registry, b.clientBuffer, b.clientLimits);
         this.cache = new ServedCache(model, feed, registry, b.listMinRefresh, b.listMaxAge);
         this.listenerDown = Counter.builder().name("m0_api_listener_down_total")
                 .help("Liveness probes that found the API listener not running or not accepting").register(registry);
@@ -74,7 +80,10 @@ public final class ApiServer implements AutoCloseable {
         OpenApiDocument openApi = new OpenApiDocument();
         DashboardPage dashboard = new DashboardPage();
 
-        HttpRouting.Builder routing = HttpRouting.builder()
+        HttpConformance conformance = new HttpConformance("m0_api", registry, (status, code, message) ->
+                Json.bytes(new ApiError(status, code, message, Optional.empty()).toJson()));
+        HttpRouting.Builder routing = HttpRouting.builder();
+        conformance.routes(routing)
                 .get("/", metrics.metered("/", dashboard))
                 .get("/openapi.yaml", metrics.metered("/openapi.yaml", openApi::serve))
                 .get("/v1/markets", metrics.metered("/v1/markets", markets::list))
@@ -88,13 +97,14 @@ public final class ApiServer implements AutoCloseable {
                         new ApiError(Status.UPGRADE_REQUIRED_426.code(), "UPGRADE_REQUIRED",
                                 "/v1/stream is a WebSocket endpoint: connect with Upgrade: websocket",
                                 Optional.empty()))))
+                .routing()
                 .any(metrics.metered("unmatched", (req, res) -> {
                     throw new ApiException(ApiError.notFound("no route for " + req.prologue().method().text() + " "
                             + req.path().path() + "; see /openapi.yaml"));
                 }));
 
         Limits limits = b.limits;
-        this.server = WebServer.builder()
+        var config = WebServer.builder()
                 .host(b.host)
                 .port(b.port)
                 .shutdownHook(false)
@@ -106,7 +116,11 @@ public final class ApiServer implements AutoCloseable {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(b.shutdownGrace)
                 .routing(routing)
-                .addRouting(WsRouting.builder().endpoint("/v1/stream", realtime::newListener))
+                .addRouting(WsRouting.builder().endpoint("/v1/stream", realtime::newListener));
+        // a single frame above the message cap is refused by Helidon's reader (1009) before it is read
+        WsConfig ws = WsConfig.builder().maxFrameLength(b.clientLimits.maxMessageBytes()).build();
+        config.addProtocol(ws);
+        this.server = conformance.configure(config, List.of(new StrictWsUpgrader(ws, realtime)))
                 .build();
     }
 
@@ -238,6 +252,7 @@ public final class ApiServer implements AutoCloseable {
         private Limits limits = Limits.DEFAULTS;
         private Duration listMinRefresh = Duration.ofMillis(200);
         private Duration listMaxAge = Duration.ofSeconds(1);
+        private ClientLimits clientLimits = ClientLimits.DEFAULT;
 
         private Builder() {}
 
@@ -296,6 +311,12 @@ public final class ApiServer implements AutoCloseable {
         /** Messages buffered per WebSocket client before the oldest are dropped. Default 256. */
         public Builder clientBuffer(int messages) {
             this.clientBuffer = messages;
+            return this;
+        }
+
+        /** What each WebSocket client may send (message size cap, message rate). Default {@link ClientLimits#DEFAULT}. */
+        public Builder clientLimits(ClientLimits limits) {
+            this.clientLimits = Objects.requireNonNull(limits, "clientLimits");
             return this;
         }
 

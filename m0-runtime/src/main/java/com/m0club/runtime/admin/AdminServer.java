@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.m0club.runtime.BuildInfo;
 import com.m0club.runtime.config.ConfigSummary;
 import com.m0club.runtime.config.M0Keys;
+import com.m0club.runtime.http.HttpConformance;
 import com.m0club.runtime.http.JsonResponses;
 import com.m0club.runtime.json.Json;
 import com.m0club.runtime.lifecycle.Service;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,6 +68,7 @@ public final class AdminServer implements Service {
     private final List<ReadinessCheck> liveness;
     private final int maxConnections;
     private final Duration idleTimeout;
+    private final HttpConformance conformance;
     private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
 
     private WebServer server;
@@ -107,6 +110,8 @@ public final class AdminServer implements Service {
                 .help("Admin endpoint requests that failed with an internal error")
                 .labelNames("endpoint")
                 .register(registry);
+        this.conformance = new HttpConformance("m0_admin", registry, (status, code, message) ->
+                Json.bytes(JsonResponses.errorBody(code.toLowerCase(Locale.ROOT), message)));
     }
 
     public static Builder builder() {
@@ -125,7 +130,7 @@ public final class AdminServer implements Service {
             throw new IllegalStateException("admin server already " + (closed ? "closed" : "started"));
         }
         startedAt = clock.instant();
-        server = WebServer.builder()
+        var config = WebServer.builder()
                 .host(host)
                 .port(requestedPort)
                 .shutdownHook(false)
@@ -133,9 +138,8 @@ public final class AdminServer implements Service {
                 .idleConnectionTimeout(idleTimeout)
                 .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 50, 30_000)))
                 .connectionOptions(o -> o.tcpNoDelay(true))
-                .routing(this::routing)
-                .build()
-                .start();
+                .routing(this::routing);
+        server = conformance.configure(config, List.of()).build().start();
         LOG.info("admin server listening on {}:{}", host, server.port());
     }
 
@@ -161,7 +165,8 @@ public final class AdminServer implements Service {
     }
 
     private void routing(HttpRouting.Builder routing) {
-        routing.get("/healthz", guarded("healthz", this::healthz))
+        conformance.routes(routing)
+                .get("/healthz", guarded("healthz", this::healthz))
                 .get("/readyz", guarded("readyz", this::readyz))
                 .get("/metrics", guarded("metrics", this::metrics))
                 .get("/v1/info", guarded("info", this::info));
