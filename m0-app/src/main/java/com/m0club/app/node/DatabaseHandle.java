@@ -2,11 +2,7 @@ package com.m0club.app.node;
 
 import com.m0club.store.postgres.Database;
 import com.m0club.store.postgres.EmbeddedPostgres;
-import com.m0club.store.postgres.Jdbc;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -31,45 +27,6 @@ public record DatabaseHandle(Database database, Optional<EmbeddedPostgres> embed
         } catch (RuntimeException e) {
             pg.close();
             throw e;
-        }
-    }
-
-    /**
-     * A separate, bounded pool for the API's reads on the same database, so that API load can never take the
-     * connections publishing needs (the bulkhead of issue 6 item 6). Failures are counted in the database's
-     * {@code m0_db_errors_total}. The caller owns the returned pool and closes it.
-     *
-     * @param size connections at most ({@code api_db_pool_size})
-     * @param waitTimeout how long an API read waits for a connection before failing
-     */
-    public ReadPool openReadPool(int size, Duration waitTimeout) {
-        if (!(database.dataSource() instanceof HikariDataSource main)) {
-            throw new IllegalStateException("the database pool is not a HikariCP pool");
-        }
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("m0-api-reads");
-        config.setJdbcUrl(main.getJdbcUrl());
-        config.setUsername(main.getUsername());
-        config.setPassword(main.getPassword());
-        if (main.getSchema() != null) {
-            config.setSchema(main.getSchema());
-        }
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(Math.min(1, size));
-        config.setConnectionTimeout(Math.max(250, waitTimeout.toMillis()));
-        config.setValidationTimeout(Math.min(Math.max(250, waitTimeout.toMillis()), 2_000));
-        config.setReadOnly(true);
-        config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("ApplicationName", "m0-api");
-        HikariDataSource pool = new HikariDataSource(config);
-        return new ReadPool(pool, new Jdbc(pool, database.metrics()));
-    }
-
-    /** The API's read pool and its query helpers; {@link #close()} closes the pool. */
-    public record ReadPool(HikariDataSource pool, Jdbc jdbc) implements AutoCloseable {
-        @Override
-        public void close() {
-            pool.close();
         }
     }
 

@@ -49,6 +49,7 @@ import com.m0club.runtime.config.ConfigSummary;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.runtime.config.Role;
 import com.m0club.runtime.metrics.Metrics;
+import com.m0club.signer.BearerToken;
 import com.m0club.signer.agent.SignerAgent;
 import com.m0club.signer.agent.SignerAgentMetrics;
 import com.m0club.signer.agent.SignerAgentServer;
@@ -67,6 +68,7 @@ import com.m0club.store.sequence.SequenceAllocator;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -104,13 +106,14 @@ public final class OracleNode implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private Database database;
-    private DatabaseHandle databaseHandle;
     private Ledger ledger;
     private ApiServer api;
     private AdminServer admin;
     private RegistryView registryView;
     private SignerSet signerSet;
     private Optional<Consumer<SourceQuote>> quoteTap = Optional.empty();
+    /** The dev agents' random per-run token (empty when no dev agents run in this JVM). */
+    private Optional<BearerToken> devSignerToken = Optional.empty();
 
     private OracleNode(NodeOptions options) {
         this.options = options;
@@ -260,8 +263,8 @@ public final class OracleNode implements AutoCloseable {
      * and signer sets looked up on publishing's pool only once per set (they are cached; sets are never edited).
      */
     private PostgresReadModel readModelForApi(SignerSetStore signerSets) {
-        DatabaseHandle.ReadPool reads = databaseHandle.openReadPool(options.config().get(M0Keys.API_DB_POOL_SIZE),
-                Duration.ofSeconds(2));
+        Database.ReadPool reads = database.openReadPool("m0-api-reads",
+                options.config().get(M0Keys.API_DB_POOL_SIZE), Duration.ofSeconds(2));
         own(reads);
         return new PostgresReadModel(reads.jdbc(), new PublishStore(reads.jdbc()), registryView::list,
                 signerSets::get);
@@ -285,7 +288,6 @@ public final class OracleNode implements AutoCloseable {
 
     private Database openDatabase() {
         DatabaseHandle handle = DatabaseHandle.open(options, registry);
-        databaseHandle = handle;
         own(handle);
         Database db = handle.database();
         var migration = db.migrate();
@@ -351,7 +353,7 @@ public final class OracleNode implements AutoCloseable {
         signerSet = wanted;
         DevAuditVolume.install(SignerAgentServer.AUDIT_LOGGER);
         SignerAgentMetrics metrics = new SignerAgentMetrics(registry);
-        com.m0club.signer.BearerToken token = com.m0club.signer.BearerToken.random();
+        BearerToken token = BearerToken.random();
         devSignerToken = Optional.of(token);
         List<URI> endpoints = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -374,20 +376,17 @@ public final class OracleNode implements AutoCloseable {
      * The token the bundler sends: the dev agents' own, or the file {@code signer_auth_token_file} names. Outside
      * dev a bundler without one fails to start naming the key (every agent refuses unauthenticated callers).
      */
-    private Optional<com.m0club.signer.BearerToken> signerToken() {
+    private Optional<BearerToken> signerToken() {
         if (devSignerToken.isPresent()) {
             return devSignerToken;
         }
-        Optional<java.nio.file.Path> file = options.config().find(M0Keys.SIGNER_AUTH_TOKEN_FILE);
+        Optional<Path> file = options.config().find(M0Keys.SIGNER_AUTH_TOKEN_FILE);
         if (file.isEmpty()) {
             throw new IllegalStateException("signer_auth_token_file (M0_SIGNER_AUTH_TOKEN_FILE) is required when the"
                     + " bundler runs outside dev: every signer agent refuses callers without the shared token");
         }
-        return Optional.of(com.m0club.signer.BearerToken.fromFile(file.get()));
+        return Optional.of(BearerToken.fromFile(file.get()));
     }
-
-    /** The dev agents' random per-run token (empty when no dev agents run in this JVM). */
-    private Optional<com.m0club.signer.BearerToken> devSignerToken = Optional.empty();
 
     private void start(com.m0club.runtime.lifecycle.Service service) throws Exception {
         service.start();

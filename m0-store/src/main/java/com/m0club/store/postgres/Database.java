@@ -56,25 +56,59 @@ public final class Database implements AutoCloseable {
         this.schema = b.schema;
         this.metrics = new StoreMetrics(b.registry);
         this.pingTimeout = b.pingTimeout;
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("m0");
-        config.setJdbcUrl(url.jdbcUrl());
-        url.user().ifPresent(config::setUsername);
-        url.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(b.maxPoolSize);
+        HikariConfig config = poolConfig("m0", b.maxPoolSize, b.connectionTimeout);
         config.setMinimumIdle(Math.min(2, b.maxPoolSize));
-        config.setConnectionTimeout(b.connectionTimeout.toMillis());
-        config.setValidationTimeout(Math.min(b.connectionTimeout.toMillis(), 2_000));
         config.setIdleTimeout(Duration.ofMinutes(5).toMillis());
         config.setMaxLifetime(Duration.ofMinutes(30).toMillis());
-        // Do not fail here when the database is not up yet: readiness (ping) and migrate() report it.
-        config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("ApplicationName", "m0");
-        schema.ifPresent(config::setSchema);
         this.pool = new HikariDataSource(config);
         this.jdbc = new Jdbc(pool, metrics);
         LOG.info("database pool m0 -> {}{} (max {} connections)", url, schema.map(s -> " schema " + s).orElse(""),
                 b.maxPoolSize);
+    }
+
+    /** The settings every pool of this database shares: URL, credentials, schema, size and wait. */
+    private HikariConfig poolConfig(String name, int maxSize, Duration connectionTimeout) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(maxSize);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 2_000));
+        // Do not fail here when the database is not up yet: readiness (ping) and migrate() report it.
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("ApplicationName", name);
+        schema.ifPresent(config::setSchema);
+        return config;
+    }
+
+    /**
+     * A separate, bounded, read-only pool on the same database, so that one kind of load (the API's reads) can never
+     * take the connections another needs (publishing). Failures count in this database's {@code m0_db_errors_total}.
+     * The caller owns the returned pool and closes it.
+     *
+     * @param name the pool's name, also its PostgreSQL {@code application_name}
+     * @param maxSize connections at most
+     * @param waitTimeout how long a caller waits for a connection before failing (at least 250 ms)
+     */
+    public ReadPool openReadPool(String name, int maxSize, Duration waitTimeout) {
+        if (maxSize < 1 || maxSize > 200) {
+            throw new IllegalArgumentException("maxSize: must be 1..200, got " + maxSize);
+        }
+        HikariConfig config = poolConfig(name, maxSize, Duration.ofMillis(Math.max(250, waitTimeout.toMillis())));
+        config.setMinimumIdle(1);
+        config.setReadOnly(true);
+        HikariDataSource readPool = new HikariDataSource(config);
+        return new ReadPool(readPool, new Jdbc(readPool, metrics));
+    }
+
+    /** A read pool of this database and its query helpers; {@link #close()} closes the pool. */
+    public record ReadPool(HikariDataSource pool, Jdbc jdbc) implements AutoCloseable {
+        @Override
+        public void close() {
+            pool.close();
+        }
     }
 
     /** A pool with the defaults (10 connections, 5 s connection timeout, the URL's default schema). */
