@@ -16,6 +16,7 @@ import com.m0club.engine.ingest.IngestMetrics;
 import com.m0club.engine.ingest.Ingestor;
 import com.m0club.engine.ingest.NormalizedEvent;
 import com.m0club.engine.market.MarketLookup;
+import com.m0club.engine.quant.GuardrailProfile;
 import com.m0club.engine.quant.ModelOutput;
 import com.m0club.engine.quant.QuantConfig;
 import com.m0club.engine.quant.QuantMetrics;
@@ -129,6 +130,7 @@ public final class OracleNode implements AutoCloseable {
 
     /** Starts a node whose ingestor also hands every simulated quote to {@code quoteTap} (measurements, tests). */
     public static OracleNode start(NodeOptions options, Optional<Consumer<SourceQuote>> quoteTap) {
+        StartChecks.requireSupported(options.config(), options.roles());
         OracleNode node = new OracleNode(options);
         node.quoteTap = quoteTap;
         try {
@@ -201,7 +203,7 @@ public final class OracleNode implements AutoCloseable {
                     FEATURES, clock, options.engineTick(), taskErrors));
         }
         if (options.runs(Role.QUANT)) {
-            QuantModel quant = new QuantModel(QuantConfig.DEFAULTS, SourceWeights.EQUAL, clock,
+            QuantModel quant = new QuantModel(quantConfig(options.config()), SourceWeights.EQUAL, clock,
                     new QuantMetrics(registry));
             start(new EngineRoles.QuantRole(quant, log, FEATURES, OUTPUTS));
         }
@@ -268,6 +270,11 @@ public final class OracleNode implements AutoCloseable {
         own(reads);
         return new PostgresReadModel(reads.jdbc(), new PublishStore(reads.jdbc()), registryView::list,
                 signerSets::get);
+    }
+
+    /** The quant settings under the global guardrail profile {@code market_tier_policy}. */
+    static QuantConfig quantConfig(com.m0club.runtime.config.Config config) {
+        return GuardrailProfile.valueOf(config.get(M0Keys.MARKET_TIER_POLICY).name()).config();
     }
 
     /** The liveness check {@code /healthz} runs: the API listener runs and accepts a connection within 1 s. */

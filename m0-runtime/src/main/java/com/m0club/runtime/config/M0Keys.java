@@ -69,9 +69,9 @@ public final class M0Keys {
 
     public static final ConfigKey<String> EVENTLOG_URL = ConfigKey.builder("eventlog_url", ValueTypes.string())
             .env("M0_EVENTLOG_URL").toml("eventlog.url")
-            .description("event log location, e.g. kafka://broker-1:9092,broker-2:9092")
-            .rule(url -> url.matches("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+"),
-                    "must be scheme://location, e.g. kafka://broker:9092")
+            .description("event log: memory: (in-process, the only one in this build) or scheme://location")
+            .rule(url -> url.equals("memory:") || url.matches("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+"),
+                    "must be memory: or scheme://location, e.g. kafka://broker:9092")
             .build();
 
     public static final ConfigKey<URI> SOLANA_RPC_URL = ConfigKey.builder("solana_rpc_url",
@@ -112,8 +112,8 @@ public final class M0Keys {
     public static final ConfigKey<Integer> PUBLISH_CONCURRENCY = ConfigKey.builder("publish_concurrency",
                     ValueTypes.integer())
             .env("M0_PUBLISH_CONCURRENCY").toml("publish.concurrency")
-            .description("bundles submitted concurrently")
-            .defaultValue(4)
+            .description("bundles of one signer set in flight on the ledger at once (only 1 is supported yet)")
+            .defaultValue(1)
             .rule(Rule.between(1, 64))
             .build();
 

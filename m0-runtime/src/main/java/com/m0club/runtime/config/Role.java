@@ -13,8 +13,8 @@ public enum Role {
     RECONCILER("reconciler"),
     SIGNER_AGENT("signer-agent"),
     API_GATEWAY("api-gateway"),
-    REALTIME("realtime"),
-    BACKTEST_RUNNER("backtest-runner");
+    REALTIME("realtime");
+    // backtest-runner joins this list with the backtest runner itself: a role that would do nothing is not accepted.
 
     private final String id;
 

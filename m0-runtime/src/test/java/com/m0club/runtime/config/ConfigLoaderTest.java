@@ -54,7 +54,7 @@ class ConfigLoaderTest {
         assertThat(config.get(M0Keys.ROLES)).containsExactlyInAnyOrder(Role.values());
         assertThat(config.get(M0Keys.DATA_DIR)).isEqualTo(Path.of("./.m0"));
         assertThat(config.get(M0Keys.SIGNER_SET_ID)).isEqualTo(1L);
-        assertThat(config.get(M0Keys.PUBLISH_CONCURRENCY)).isEqualTo(4);
+        assertThat(config.get(M0Keys.PUBLISH_CONCURRENCY)).isEqualTo(1);
         assertThat(config.get(M0Keys.MARKET_TIER_POLICY)).isEqualTo(MarketTierPolicy.NORMAL);
         assertThat(config.get(M0Keys.ADMIN_PORT)).isEqualTo(9090);
         assertThat(config.get(M0Keys.MARKETS_FILE)).isEqualTo(Path.of("config/markets.toml"));
@@ -283,7 +283,7 @@ class ConfigLoaderTest {
         assertThat(text).contains("postgres_url = *** (ENV M0_POSTGRES_URL)")
                 .contains("eventlog_url = kafka://svc:***@broker:9092 (ENV M0_EVENTLOG_URL)")
                 .contains("solana_rpc_url = https://rpc.example/?api_key=*** (ENV SOLANA_RPC_URL)")
-                .contains("publish_concurrency = 4 (default)")
+                .contains("publish_concurrency = 1 (default)")
                 .contains("redis_url = <unset>")
                 .contains("hash=" + config.hash())
                 .doesNotContain("hunter2", "topsecret", "abc123");
@@ -320,7 +320,7 @@ class ConfigLoaderTest {
         Config config = ConfigLoader.load(schema, Map.of("M0_ENGINE_SHARDS", "5"), Optional.empty());
 
         assertThat(config.get(extra)).isEqualTo(5);
-        assertThat(config.get(M0Keys.PUBLISH_CONCURRENCY)).isEqualTo(4);
+        assertThat(config.get(M0Keys.PUBLISH_CONCURRENCY)).isEqualTo(1);
         ConfigKey<Integer> clash = ConfigKey.builder("other", ValueTypes.integer()).env("M0_API_PORT").build();
         assertThatThrownBy(() -> ConfigSchema.builder(M0Keys.ENV).include(M0Keys.schema()).key(clash).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("M0_API_PORT");
