@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * must show every market, then show a value pushed through the feed after it loaded (over /v1/stream), and fall
  * back to polling when the stream goes away.
  */
+@Tag("browser")
 class DashboardBrowserTest {
     private static final Duration PATIENCE = Duration.ofSeconds(45);
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * row, the active ones show a live distribution, and the values move while the node publishes, over the stream.
  * Skipped when {@code M0_SKIP_BROWSER_TESTS=1}, like m0-api's browser test.
  */
+@Tag("browser")
 class DashboardTest {
     @TempDir
     Path dataDir;
