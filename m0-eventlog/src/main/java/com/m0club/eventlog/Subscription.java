@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 /** One consumer group's subscription to one topic. Closing it stops its consumers and releases its position. */
 public interface Subscription extends AutoCloseable {

@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 import java.util.Objects;
 import java.util.regex.Pattern;

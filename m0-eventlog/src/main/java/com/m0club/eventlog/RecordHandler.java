@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 /**
  * Handles the records of one (topic, group, partition), one at a time, in offset order. Delivery is at-least-once:

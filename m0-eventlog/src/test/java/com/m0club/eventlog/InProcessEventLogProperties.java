@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

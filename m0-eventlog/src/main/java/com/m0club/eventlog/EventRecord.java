@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 /**
  * One delivered record with its position in the log.

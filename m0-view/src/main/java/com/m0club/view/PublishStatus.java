@@ -1,4 +1,4 @@
-package com.m0club.publish.view;
+package com.m0club.view;
 
 /**
  * Publish state of one bundle. The happy path is BUILT, SIGNED, COMMITTED, REVEALED, FINALIZED; FAILED (gave up,

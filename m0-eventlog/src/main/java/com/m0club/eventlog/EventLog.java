@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 /**
  * The event log port (ARCHITECTURE.md, "Ports and adapters"): topics keyed by {@code market_id}, partitioned by key,

@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 /** Where a new consumer group starts reading. */
 public enum SubscribeFrom {

@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 /**
  * The names of M0Club's topics (ARCHITECTURE.md, "Data flow"). Only names: each record type, and so each

@@ -1,4 +1,4 @@
-package com.m0club.publish.view;
+package com.m0club.view;
 
 import java.util.function.Consumer;
 

@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 /**
  * A publish did not fit: the partition was full (a consumer group lags by the partition's capacity) for the whole

@@ -1,4 +1,4 @@
-package com.m0club.store.eventlog;
+package com.m0club.eventlog;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

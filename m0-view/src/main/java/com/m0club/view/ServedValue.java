@@ -1,4 +1,4 @@
-package com.m0club.publish.view;
+package com.m0club.view;
 
 import com.m0club.protocol.bundle.BundleItem;
 import com.m0club.protocol.hash.Hash32;
