@@ -1,7 +1,7 @@
 package com.m0club.eventlog;
 
 /**
- * The event log port (ARCHITECTURE.md, "Ports and adapters"): topics keyed by {@code market_id}, partitioned by key,
+ * The event log port (docs/architecture.md): topics keyed by {@code market_id}, partitioned by key,
  * bounded, with consumer groups. The embedded implementation is {@link InProcessEventLog}; production uses Kafka
  * behind the same interface.
  *

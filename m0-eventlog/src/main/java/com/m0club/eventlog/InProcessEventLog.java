@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,7 @@ public final class InProcessEventLog implements EventLog {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration closeTimeout;
+    private final boolean codecRoundTrip;
 
     private final Map<String, TopicLog> topics = new ConcurrentHashMap<>();
     private final Counter published;
@@ -82,6 +84,7 @@ public final class InProcessEventLog implements EventLog {
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.closeTimeout = b.closeTimeout;
+        this.codecRoundTrip = b.codecRoundTrip;
         this.published = Counter.builder().name("m0_eventlog_published_total")
                 .help("Records stored in the event log, by topic").labelNames("topic").register(registry);
         this.dropped = Counter.builder().name("m0_eventlog_dropped_total")
@@ -131,10 +134,11 @@ public final class InProcessEventLog implements EventLog {
         }
         requireOpen();
         TopicLog log = topicLog(topic);
+        T value = codecRoundTrip ? roundTrip(topic, record) : record;
         int p = partitionFor(key);
         boolean stored;
         try {
-            stored = log.partitions[p].append(new Entry(key, record, clock.millis()), publishTimeout.toNanos());
+            stored = log.partitions[p].append(new Entry(key, value, clock.millis()), publishTimeout.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
@@ -169,6 +173,22 @@ public final class InProcessEventLog implements EventLog {
         }
         consumer.start();
         return consumer;
+    }
+
+    /**
+     * What a log that leaves the process would deliver: the record encoded with the topic's codec and decoded again,
+     * after checking that the copy encodes to the same bytes (a lossless, deterministic codec).
+     *
+     * @throws IllegalArgumentException naming the topic when the codec cannot carry the record
+     */
+    private static <T> T roundTrip(Topic<T> topic, T record) {
+        byte[] bytes = topic.encode(record);
+        T copy = topic.decode(topic.version(), bytes);
+        if (!Arrays.equals(bytes, topic.encode(copy))) {
+            throw new IllegalArgumentException("record for " + topic + " does not survive its codec: the decoded copy"
+                    + " encodes to other bytes (the codec is lossy or not deterministic)");
+        }
+        return copy;
     }
 
     /** The number of records retained for the topic (all partitions), for diagnostics and tests. */
@@ -540,6 +560,7 @@ public final class InProcessEventLog implements EventLog {
         private Duration initialBackoff = Duration.ofMillis(50);
         private Duration maxBackoff = Duration.ofSeconds(2);
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private boolean codecRoundTrip;
 
         private Builder() {}
 
@@ -595,6 +616,16 @@ public final class InProcessEventLog implements EventLog {
                 throw new IllegalArgumentException("closeTimeout: must be >= 0, got " + closeTimeout);
             }
             this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /**
+         * When on (default off), every published record is encoded with its topic's codec and the decoded copy is
+         * what consumers get, as from a log that leaves the process: the dev node and the tests turn it on, so every
+         * record that flows proves its codec is complete. A record the codec cannot carry fails the publish.
+         */
+        public Builder codecRoundTrip(boolean on) {
+            this.codecRoundTrip = on;
             return this;
         }
 

@@ -1,7 +1,7 @@
 package com.m0club.eventlog;
 
 /**
- * The names of M0Club's topics (ARCHITECTURE.md, "Data flow"). Only names: each record type, and so each
+ * The names of M0Club's topics (docs/architecture.md, data flow). Only names: each record type, and so each
  * {@link Topic}, is defined by the module that produces it. All are keyed by {@code market_id}, except
  * {@link #BUNDLES}, keyed by publish round.
  */

@@ -24,7 +24,17 @@ import net.jqwik.api.constraints.IntRange;
 
 /** The event log's two promises: per-key order with exactly-once delivery per group, and a hard memory bound. */
 class InProcessEventLogProperties {
-    private static final Topic<Msg> TOPIC = Topic.of(Topics.FEATURES, Msg.class, 1);
+    private static final Topic<Msg> TOPIC = Topic.of(Topics.FEATURES, Msg.class, 1, new RecordCodec<>() {
+        @Override
+        public byte[] encode(Msg m) {
+            return new RecordWriter().str(m.key()).i32(m.seq()).toByteArray();
+        }
+
+        @Override
+        public Msg decode(byte[] bytes) {
+            return RecordReader.decode("Msg", bytes, r -> new Msg(r.str("key"), r.i32("seq")));
+        }
+    });
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochMilli(0));
 
     /** A record: its key and its index in publish order. */

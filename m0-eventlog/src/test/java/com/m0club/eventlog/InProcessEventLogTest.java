@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InProcessEventLogTest {
-    static final Topic<String> EVENTS = Topic.of(Topics.EVENTS, String.class, 1);
+    static final Topic<String> EVENTS = Topic.of(Topics.EVENTS, String.class, 1, StringCodec.INSTANCE);
     static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochMilli(1_700_000_000_000L));
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -163,12 +163,14 @@ class InProcessEventLogTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be a java.lang.String");
         assertThatThrownBy(() -> log.publish(EVENTS, "", "x")).hasMessageContaining("key");
         log.publish(EVENTS, "K", "x");
-        assertThatThrownBy(() -> log.publish(Topic.of(Topics.EVENTS, String.class, 2), "K", "x"))
+        Topic<String> v2 = Topic.of(Topics.EVENTS, String.class, 2, StringCodec.INSTANCE);
+        assertThatThrownBy(() -> log.publish(v2, "K", "x"))
                 .hasMessageContaining("already in use as m0.events (String v1)");
         log.subscribe(EVENTS, "g", r -> { });
         assertThatThrownBy(() -> log.subscribe(EVENTS, "g", r -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already subscribed");
-        assertThatThrownBy(() -> Topic.of("M0.Events", String.class, 1)).hasMessageContaining("topic name");
+        assertThatThrownBy(() -> Topic.of("M0.Events", String.class, 1, StringCodec.INSTANCE))
+                .hasMessageContaining("topic name");
         log.close();
         assertThatThrownBy(() -> log.publish(EVENTS, "K", "x")).isInstanceOf(IllegalStateException.class);
     }
