@@ -103,8 +103,14 @@ public final class RecordReader {
         return v;
     }
 
+    /** A double; a NaN other than the canonical one is refused (the writer never writes one). */
     public double f64(String field) {
-        return Double.longBitsToDouble(i64(field));
+        long bits = i64(field);
+        double v = Double.longBitsToDouble(bits);
+        if (Double.isNaN(v) && bits != Double.doubleToLongBits(Double.NaN)) {
+            throw fail(field, "a NaN must be the canonical NaN 0x7ff8000000000000");
+        }
+        return v;
     }
 
     public boolean bool(String field) {

@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Builds a record's bytes in the layout every codec shares: integers big-endian two's complement ({@code u8}, {@code
- * u16}, {@code i32}, {@code i64}), doubles as their IEEE 754 bits in an {@code i64} (exact, so a round trip is
- * lossless), a boolean as one byte 0 or 1, strings as {@code u16 length || UTF-8}, byte strings as {@code i32 length
- * || bytes}, fixed-size values as their raw bytes. Counts of repeated fields are written by the codec
+ * Builds a record's bytes in the layout every codec shares: integers big-endian two's complement ({@code u8},
+ * {@code u16}, {@code i32}, {@code i64}), doubles as their IEEE 754 bits in an {@code i64} (exact, so a round trip
+ * is lossless; NaN canonical), a boolean as one byte 0 or 1, strings as {@code u16 length || UTF-8}, byte strings
+ * as {@code i32 length || bytes}, fixed-size values as their raw bytes. Counts of repeated fields are written by the codec
  * ({@link #count}) before the elements. {@link RecordReader} reads the same layout.
  */
 public final class RecordWriter {
@@ -56,9 +56,12 @@ public final class RecordWriter {
         return this;
     }
 
-    /** The double's raw IEEE 754 bits: {@code -0.0} and {@code 0.0} stay distinct, as in {@link Double#equals}. */
+    /**
+     * The double's IEEE 754 bits: {@code -0.0} and {@code 0.0} stay distinct, as in {@link Double#equals}, and every
+     * NaN is written as the canonical NaN ({@link Double#doubleToLongBits}).
+     */
     public RecordWriter f64(double v) {
-        return i64(Double.doubleToRawLongBits(v));
+        return i64(Double.doubleToLongBits(v));
     }
 
     public RecordWriter bool(boolean v) {

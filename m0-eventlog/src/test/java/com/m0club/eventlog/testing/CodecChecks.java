@@ -28,7 +28,7 @@ public final class CodecChecks {
         return copy;
     }
 
-    /** Every strict prefix of {@code bytes} (a valid encoding) fails with a RecordFormatException, as does one more byte. */
+    /** Every strict prefix of a valid encoding fails with a RecordFormatException, as does one byte more. */
     public static void truncationsAndTrailingBytesFail(RecordCodec<?> codec, byte[] bytes) {
         for (int n = 0; n < bytes.length; n++) {
             byte[] prefix = Arrays.copyOf(bytes, n);
