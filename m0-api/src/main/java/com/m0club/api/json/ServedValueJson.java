@@ -10,7 +10,7 @@ import com.m0club.protocol.fixed.Distribution;
 import com.m0club.protocol.fixed.OutcomeProbability;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.sign.SignerSignature;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.view.ServedValue;
 import java.math.BigDecimal;
 
 /**

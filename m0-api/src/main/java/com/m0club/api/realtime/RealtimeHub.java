@@ -1,8 +1,8 @@
 package com.m0club.api.realtime;
 
-import com.m0club.publish.view.OracleReadModel;
-import com.m0club.publish.view.PublishedFeed;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.view.OracleReadModel;
+import com.m0club.view.PublishedFeed;
+import com.m0club.view.ServedValue;
 import io.helidon.websocket.WsListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;

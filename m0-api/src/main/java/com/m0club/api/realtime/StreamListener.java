@@ -1,6 +1,6 @@
 package com.m0club.api.realtime;
 
-import com.m0club.publish.view.OracleReadModel;
+import com.m0club.view.OracleReadModel;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.websocket.WsListener;

@@ -6,7 +6,7 @@ import com.m0club.api.json.Json;
 import com.m0club.api.json.ServedValueJson;
 import com.m0club.protocol.bundle.BundleItem;
 import com.m0club.protocol.id.MarketId;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.view.ServedValue;
 
 /** The server-to-client messages of {@code /v1/stream} (docs/api.md, "WebSocket"). Each is one JSON text frame. */
 final class StreamMessages {

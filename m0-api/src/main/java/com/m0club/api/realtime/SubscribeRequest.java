@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.m0club.protocol.ProtocolException;
 import com.m0club.protocol.id.MarketId;
-import com.m0club.publish.view.OracleReadModel;
+import com.m0club.view.OracleReadModel;
 import java.util.LinkedHashSet;
 import java.util.Set;
 

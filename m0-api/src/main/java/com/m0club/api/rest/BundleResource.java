@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.m0club.api.json.Json;
 import com.m0club.protocol.hash.Hash32;
-import com.m0club.publish.view.BundleRecord;
-import com.m0club.publish.view.OracleReadModel;
+import com.m0club.view.BundleRecord;
+import com.m0club.view.OracleReadModel;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 

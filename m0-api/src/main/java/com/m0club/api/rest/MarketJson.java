@@ -6,7 +6,7 @@ import com.m0club.api.json.Json;
 import com.m0club.api.json.ServedValueJson;
 import com.m0club.protocol.id.OutcomeId;
 import com.m0club.protocol.registry.Market;
-import com.m0club.publish.view.MarketSnapshot;
+import com.m0club.view.MarketSnapshot;
 
 /** Renders a {@link MarketSnapshot}: the registry entry, the compact latest value (or null) and publish status. */
 final class MarketJson {

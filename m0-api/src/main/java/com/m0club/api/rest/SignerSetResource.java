@@ -8,7 +8,7 @@ import com.m0club.protocol.ErrorCode;
 import com.m0club.protocol.ProtocolException;
 import com.m0club.protocol.sign.SignerKey;
 import com.m0club.protocol.sign.SignerSet;
-import com.m0club.publish.view.OracleReadModel;
+import com.m0club.view.OracleReadModel;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 

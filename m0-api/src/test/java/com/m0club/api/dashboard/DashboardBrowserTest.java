@@ -9,7 +9,7 @@ import com.m0club.api.testing.HeadlessChromium;
 import com.m0club.api.testing.OracleFixture;
 import com.m0club.protocol.fixed.Distribution;
 import com.m0club.protocol.id.MarketId;
-import com.m0club.publish.view.PublishStatus;
+import com.m0club.view.PublishStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

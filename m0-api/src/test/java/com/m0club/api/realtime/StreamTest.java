@@ -11,7 +11,7 @@ import com.m0club.api.testing.Metrics;
 import com.m0club.api.testing.OracleFixture;
 import com.m0club.protocol.fixed.Distribution;
 import com.m0club.protocol.id.MarketId;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.view.ServedValue;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import com.m0club.api.testing.OracleFixture;
 import com.m0club.api.testing.TestHttp;
 import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.SignedBundle;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.view.ServedValue;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.ArrayList;

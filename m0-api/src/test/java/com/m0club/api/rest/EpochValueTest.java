@@ -15,7 +15,7 @@ import com.m0club.api.testing.TestHttp;
 import com.m0club.api.verify.Check;
 import com.m0club.api.verify.OfflineVerifier;
 import com.m0club.api.verify.VerificationReport;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.view.ServedValue;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;

@@ -24,6 +24,12 @@ import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.quant.SourceWeights;
 import com.m0club.engine.source.SourceQuote;
 import com.m0club.engine.source.sim.Simulator;
+import com.m0club.engine.topic.EngineTopics;
+import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.InProcessEventLog;
+import com.m0club.eventlog.SubscribeFrom;
+import com.m0club.eventlog.Topic;
+import com.m0club.eventlog.Topics;
 import com.m0club.protocol.bundle.SignedBundle;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.registry.MarketStatus;
@@ -36,12 +42,13 @@ import com.m0club.publish.read.PublishedHub;
 import com.m0club.publish.reconcile.LedgerViewStore;
 import com.m0club.publish.reconcile.Reconciler;
 import com.m0club.publish.store.MarketProblemStore;
-import com.m0club.publish.store.PublishStore;
 import com.m0club.publish.store.PublishRetention;
+import com.m0club.publish.store.PublishStore;
 import com.m0club.publish.submit.LedgerCommitAudit;
 import com.m0club.publish.submit.Submitter;
 import com.m0club.publish.submit.SubmitterSettings;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.publish.topic.PublishTopics;
+import com.m0club.publish.topic.SignedBundleCodec;
 import com.m0club.runtime.BuildInfo;
 import com.m0club.runtime.admin.AdminServer;
 import com.m0club.runtime.admin.CheckResult;
@@ -56,16 +63,12 @@ import com.m0club.signer.agent.SignerAgentMetrics;
 import com.m0club.signer.agent.SignerAgentServer;
 import com.m0club.signer.client.ThresholdSigner;
 import com.m0club.signer.keystore.KeyStoreFile;
-import com.m0club.store.eventlog.EventLog;
-import com.m0club.store.eventlog.InProcessEventLog;
-import com.m0club.store.eventlog.SubscribeFrom;
-import com.m0club.store.eventlog.Topic;
-import com.m0club.store.eventlog.Topics;
 import com.m0club.store.postgres.Database;
 import com.m0club.store.registry.MarketRegistryStore;
 import com.m0club.store.registry.MarketsFile;
 import com.m0club.store.registry.SignerSetStore;
 import com.m0club.store.sequence.SequenceAllocator;
+import com.m0club.view.ServedValue;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -94,11 +97,12 @@ import org.slf4j.LoggerFactory;
 public final class OracleNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OracleNode.class);
 
-    static final Topic<NormalizedEvent> EVENTS = Topic.of(Topics.EVENTS, NormalizedEvent.class, 1);
-    static final Topic<FeatureVector> FEATURES = Topic.of(Topics.FEATURES, FeatureVector.class, 1);
-    static final Topic<ModelOutput> OUTPUTS = Topic.of(Topics.OUTPUTS, ModelOutput.class, 1);
-    static final Topic<SignedBundle> BUNDLES = Topic.of(Topics.BUNDLES, SignedBundle.class, 1);
-    static final Topic<ServedValue> PUBLISHED = Topic.of(Topics.PUBLISHED, ServedValue.class, 1);
+    static final Topic<NormalizedEvent> EVENTS = EngineTopics.EVENTS;
+    static final Topic<FeatureVector> FEATURES = EngineTopics.FEATURES;
+    static final Topic<ModelOutput> OUTPUTS = EngineTopics.OUTPUTS;
+    static final Topic<SignedBundle> BUNDLES = Topic.of(Topics.BUNDLES, SignedBundle.class, 1,
+            SignedBundleCodec.INSTANCE);
+    static final Topic<ServedValue> PUBLISHED = PublishTopics.PUBLISHED;
 
     private final NodeOptions options;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -173,7 +177,9 @@ public final class OracleNode implements AutoCloseable {
         checks.add(ReadinessCheck.of("ledger", () -> CheckResult.ok("slot " + ledger.currentSlot())));
         start(new Periodic("registry-refresh", Duration.ofSeconds(1), this::refreshRegistry, taskErrors));
 
-        EventLog log = new InProcessEventLog(8, 4096, Duration.ofSeconds(2), registry, clock);
+        // every record goes through its topic's codec, as it would through an out-of-process log
+        EventLog log = InProcessEventLog.builder().partitions(8).capacityPerPartition(4096)
+                .publishTimeout(Duration.ofSeconds(2)).codecRoundTrip(true).build(registry, clock);
         own(log);
 
         var jdbc = database.jdbc();

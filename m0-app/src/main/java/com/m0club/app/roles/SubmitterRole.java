@@ -1,13 +1,13 @@
 package com.m0club.app.roles;
 
+import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.Subscription;
+import com.m0club.eventlog.Topic;
 import com.m0club.protocol.bundle.SignedBundle;
 import com.m0club.publish.submit.Submitter;
 import com.m0club.publish.submit.Submitter.Outcome;
 import com.m0club.publish.submit.Submitter.Pending;
 import com.m0club.runtime.lifecycle.Service;
-import com.m0club.store.eventlog.EventLog;
-import com.m0club.store.eventlog.Subscription;
-import com.m0club.store.eventlog.Topic;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;

@@ -8,10 +8,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the module graph of ARCHITECTURE.md honest over the production code of every module (m0-app's test
+ * Keeps the module graph of docs/architecture.md honest over the production code of every module (m0-app's test
  * classpath holds them all): dependencies point down, the protocol core and the runtime depend on no other module,
- * the signer agent (a security boundary) and the ledger depend on the protocol only, the API reads the publishing
- * plane's view and nothing else, and nothing depends on the app.
+ * the signer agent (a security boundary) and the ledger depend on the protocol only, the API reads the view port
+ * (m0-view) and nothing else of the planes, the ports (view, event log) are used only by their producers and
+ * consumers, and nothing depends on the app.
  */
 class ModuleDependenciesTest {
     static final JavaClasses CLASSES = new ClassFileImporter()
@@ -22,6 +23,8 @@ class ModuleDependenciesTest {
     void dependenciesPointDownTheModuleList() {
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage("com.m0club..")
                 .layer("protocol").definedBy("com.m0club.protocol..")
+                .layer("view").definedBy("com.m0club.view..")
+                .layer("eventlog").definedBy("com.m0club.eventlog..")
                 .layer("runtime").definedBy("com.m0club.runtime..")
                 .layer("store").definedBy("com.m0club.store..")
                 .layer("engine").definedBy("com.m0club.engine..")
@@ -32,11 +35,13 @@ class ModuleDependenciesTest {
                 .layer("app").definedBy("com.m0club.app..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("publish").mayOnlyBeAccessedByLayers("api", "app")
+                .whereLayer("publish").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("chain").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("signer").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
+                .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "app")
+                .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "app")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("publish", "api", "app")
                 .check(CLASSES);
     }

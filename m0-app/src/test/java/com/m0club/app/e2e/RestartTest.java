@@ -11,7 +11,7 @@ import com.m0club.chain.MarketValue;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.publish.store.PublishStore;
-import com.m0club.publish.view.PublishStatus;
+import com.m0club.view.PublishStatus;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package com.m0club.publish.read;
 
-import com.m0club.publish.view.PublishedFeed;
-import com.m0club.publish.view.ServedValue;
+import com.m0club.view.PublishedFeed;
+import com.m0club.view.ServedValue;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.CopyOnWriteArrayList;

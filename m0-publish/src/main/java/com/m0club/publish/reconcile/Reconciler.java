@@ -7,7 +7,7 @@ import com.m0club.publish.read.PostgresReadModel;
 import com.m0club.publish.read.PublishedHub;
 import com.m0club.publish.store.PublishStore;
 import com.m0club.publish.store.PublishStore.StoredBundle;
-import com.m0club.publish.view.PublishStatus;
+import com.m0club.view.PublishStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,6 +1,6 @@
 package com.m0club.publish.state;
 
-import com.m0club.publish.view.PublishStatus;
+import com.m0club.view.PublishStatus;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -10,7 +10,7 @@ import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.sign.Commitment;
 import com.m0club.publish.store.PublishStore;
 import com.m0club.publish.store.PublishStore.StoredBundle;
-import com.m0club.publish.view.PublishStatus;
+import com.m0club.view.PublishStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

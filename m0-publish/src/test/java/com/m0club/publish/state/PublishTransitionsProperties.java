@@ -1,15 +1,15 @@
 package com.m0club.publish.state;
 
-import static com.m0club.publish.view.PublishStatus.BUILT;
-import static com.m0club.publish.view.PublishStatus.COMMITTED;
-import static com.m0club.publish.view.PublishStatus.FAILED;
-import static com.m0club.publish.view.PublishStatus.FINALIZED;
-import static com.m0club.publish.view.PublishStatus.MISMATCH;
-import static com.m0club.publish.view.PublishStatus.REVEALED;
-import static com.m0club.publish.view.PublishStatus.SIGNED;
+import static com.m0club.view.PublishStatus.BUILT;
+import static com.m0club.view.PublishStatus.COMMITTED;
+import static com.m0club.view.PublishStatus.FAILED;
+import static com.m0club.view.PublishStatus.FINALIZED;
+import static com.m0club.view.PublishStatus.MISMATCH;
+import static com.m0club.view.PublishStatus.REVEALED;
+import static com.m0club.view.PublishStatus.SIGNED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.m0club.publish.view.PublishStatus;
+import com.m0club.view.PublishStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

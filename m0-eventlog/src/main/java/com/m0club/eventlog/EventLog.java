@@ -1,0 +1,45 @@
+package com.m0club.eventlog;
+
+/**
+ * The event log port (docs/architecture.md): topics keyed by {@code market_id}, partitioned by key,
+ * bounded, with consumer groups. The embedded implementation is {@link InProcessEventLog}; production uses Kafka
+ * behind the same interface.
+ *
+ * <p>Guarantees every implementation gives:
+ * <ul>
+ *   <li>Records with the same key go to the same partition and each group sees them in publish order, handled by one
+ *       thread at a time (single writer per market).</li>
+ *   <li>Each (topic, group) has its own consumer and position; groups do not affect each other's delivery.</li>
+ *   <li>Delivery is at-least-once: handlers must be idempotent.</li>
+ *   <li>Bounded: a publish that cannot be stored in time fails with {@link EventLogFullException}, counted, rather
+ *       than growing memory.</li>
+ * </ul>
+ */
+public interface EventLog extends AutoCloseable {
+    /**
+     * Appends a record under {@code key}. May block up to the log's publish timeout while the key's partition is
+     * full.
+     *
+     * @throws EventLogFullException when the partition stayed full for the whole timeout
+     * @throws IllegalArgumentException when the record is not of the topic's type, or the key is empty
+     * @throws IllegalStateException after {@link #close()}
+     */
+    <T> void publish(Topic<T> topic, String key, T record);
+
+    /**
+     * Starts consumer group {@code group} on {@code topic}, reading from {@code from} (for a group that has no
+     * position yet).
+     *
+     * @throws IllegalStateException when this group is already subscribed to this topic
+     */
+    <T> Subscription subscribe(Topic<T> topic, String group, SubscribeFrom from, RecordHandler<T> handler);
+
+    /** Subscribes from {@link SubscribeFrom#EARLIEST}, so nothing retained is missed by a role that starts late. */
+    default <T> Subscription subscribe(Topic<T> topic, String group, RecordHandler<T> handler) {
+        return subscribe(topic, group, SubscribeFrom.EARLIEST, handler);
+    }
+
+    /** Stops every consumer (in-flight handlers finish) and refuses further publishes. Idempotent. */
+    @Override
+    void close();
+}

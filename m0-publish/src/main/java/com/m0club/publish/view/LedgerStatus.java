@@ -1,7 +1,0 @@
-package com.m0club.publish.view;
-
-/** What the ledger says of a served value: revealed (accepted, epoch still open) or finalized (canonical). */
-public enum LedgerStatus {
-    REVEALED,
-    FINALIZED
-}
