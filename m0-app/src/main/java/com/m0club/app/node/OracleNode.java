@@ -162,7 +162,9 @@ public final class OracleNode implements AutoCloseable {
         }
 
         ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry)
-                .maxEventsInMemory(options.config().get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY)).open();
+                .maxEventsInMemory(options.config().get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY))
+                .snapshotEveryRecords(options.config().get(M0Keys.LEDGER_SNAPSHOT_INTERVAL_RECORDS))
+                .retentionHours(options.config().get(M0Keys.LEDGER_RETENTION_HOURS)).open();
         own(ledger);
         ledger.registerSignerSet(signerSet);
         for (Market m : registryView.list()) {
