@@ -188,6 +188,15 @@ public final class M0Keys {
             .rule(Rule.between(1, 100_000))
             .build();
 
+    public static final ConfigKey<Long> LISTENER_HEADER_TIMEOUT_MS = ConfigKey.builder("listener_header_timeout_ms",
+                    ValueTypes.longInteger())
+            .env("M0_LISTENER_HEADER_TIMEOUT_MS").toml("listener.header_timeout_ms")
+            .description("API and admin listeners answer 408 and close a connection whose request line and headers"
+                    + " are not complete this long after their first byte, in ms")
+            .defaultValue(10_000L)
+            .rule(Rule.betweenLong(100, 600_000))
+            .build();
+
     public static final ConfigKey<Long> LISTENER_IDLE_TIMEOUT_MS = ConfigKey.builder("listener_idle_timeout_ms",
                     ValueTypes.longInteger())
             .env("M0_LISTENER_IDLE_TIMEOUT_MS").toml("listener.idle_timeout_ms")
@@ -274,7 +283,7 @@ public final class M0Keys {
                     LEDGER_MAX_EVENTS_IN_MEMORY, SIGNER_AUTH_TOKEN_FILE)
             .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
                     API_DB_POOL_SIZE)
-            .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS)
+            .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
