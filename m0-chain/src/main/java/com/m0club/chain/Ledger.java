@@ -110,6 +110,15 @@ public interface Ledger extends AutoCloseable {
     /** Up to {@code max} events from {@code fromIndexInclusive} on, in index order. */
     List<LedgerEvent> events(long fromIndexInclusive, int max);
 
+    /**
+     * Index of the oldest event {@link #events} can still return: a reader whose cursor is below it missed events
+     * for good (the local ledger keeps a bounded window, and starts a reopened ledger at its snapshot) and has to
+     * resynchronise from the ledger's state (commitments, reveals, epochs) instead. 0 when every event is kept.
+     */
+    default long oldestEventIndex() {
+        return 0;
+    }
+
     /** Index the next event will get (the number of events so far). */
     long nextEventIndex();
 

@@ -120,7 +120,7 @@ public final class ApiServer implements AutoCloseable {
         // a single frame above the message cap is refused by Helidon's reader (1009) before it is read
         WsConfig ws = WsConfig.builder().maxFrameLength(b.clientLimits.maxMessageBytes()).build();
         config.addProtocol(ws);
-        this.server = conformance.configure(config, List.of(new StrictWsUpgrader(ws, realtime)))
+        this.server = conformance.headerTimeout(limits.headerTimeout()).configure(config, List.of(new StrictWsUpgrader(ws, realtime)))
                 .build();
     }
 
@@ -213,11 +213,19 @@ public final class ApiServer implements AutoCloseable {
      * @param idleTimeout a connection waiting for (or stalled in) a request line this long is closed: idle
      *     keep-alive connections and clients that connect and send nothing, or stop in the request line. Helidon
      *     4.4 has no timeout for a stall after the request line (its socket read timeout does not apply to the
-     *     server's channels); such clients are bounded by {@code maxConnections}.
+     *     server's channels); {@code headerTimeout} covers that.
+     * @param headerTimeout a connection whose request line and headers are not complete this long after their first
+     *     byte gets a 408 and is closed ({@code listener_header_timeout_ms})
      */
-    public record Limits(int maxConnections, int maxConcurrentRequests, Duration idleTimeout) {
-        /** 2048 connections, 512 concurrent requests, 60 s idle. */
+    public record Limits(int maxConnections, int maxConcurrentRequests, Duration idleTimeout,
+            Duration headerTimeout) {
+        /** 2048 connections, 512 concurrent requests, 60 s idle, 10 s for a request head. */
         public static final Limits DEFAULTS = new Limits(2048, 512, Duration.ofSeconds(60));
+
+        /** Limits with the default header timeout ({@link HttpConformance#DEFAULT_HEADER_TIMEOUT}). */
+        public Limits(int maxConnections, int maxConcurrentRequests, Duration idleTimeout) {
+            this(maxConnections, maxConcurrentRequests, idleTimeout, HttpConformance.DEFAULT_HEADER_TIMEOUT);
+        }
 
         public Limits {
             if (maxConnections < 1) {
@@ -229,6 +237,9 @@ public final class ApiServer implements AutoCloseable {
             }
             if (idleTimeout.toMillis() < 100) {
                 throw new IllegalArgumentException("idleTimeout: must be >= 100 ms, got " + idleTimeout);
+            }
+            if (headerTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("headerTimeout: must be >= 1 ms, got " + headerTimeout);
             }
         }
 

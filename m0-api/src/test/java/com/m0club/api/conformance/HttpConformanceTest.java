@@ -154,6 +154,16 @@ class HttpConformanceTest {
     }
 
     @Test
+    void optionsOnAKnownRouteIs405WithAllowOnBothListeners() {
+        RawHttp.Response r = api("OPTIONS /v1/markets HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertJsonError(r, 405);
+        assertThat(r.header("allow")).hasValue("GET, HEAD");
+        RawHttp.Response a = admin("OPTIONS /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertJsonError(a, 405);
+        assertThat(a.header("allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
     void headWorksLikeGetWithoutABody() {
         RawHttp.Response get = api(get("/v1/markets/" + MARKET, "HTTP/1.1"));
         RawHttp.Response head = RawHttp.exchange(api.port(),

@@ -168,7 +168,9 @@ public final class OracleNode implements AutoCloseable {
         }
 
         ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry)
-                .maxEventsInMemory(options.config().get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY)).open();
+                .maxEventsInMemory(options.config().get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY))
+                .snapshotEveryRecords(options.config().get(M0Keys.LEDGER_SNAPSHOT_INTERVAL_RECORDS))
+                .retentionHours(options.config().get(M0Keys.LEDGER_RETENTION_HOURS)).open();
         own(ledger);
         ledger.registerSignerSet(signerSet);
         for (Market m : registryView.list()) {
@@ -257,6 +259,7 @@ public final class OracleNode implements AutoCloseable {
                 .buildInfo(build).config(summary).registry(registry)
                 .limits(config.get(M0Keys.ADMIN_MAX_CONNECTIONS),
                         Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)))
+                .headerTimeout(Duration.ofMillis(config.get(M0Keys.LISTENER_HEADER_TIMEOUT_MS)))
                 .liveness(liveness)
                 .checks(List.copyOf(checks)).build();
         admin.start();
@@ -294,7 +297,8 @@ public final class OracleNode implements AutoCloseable {
         var config = options.config();
         var limits = new ApiServer.Limits(config.get(M0Keys.API_MAX_CONNECTIONS),
                 config.get(M0Keys.API_MAX_CONCURRENT_REQUESTS),
-                Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)));
+                Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)),
+                Duration.ofMillis(config.get(M0Keys.LISTENER_HEADER_TIMEOUT_MS)));
         return ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
                 .limits(limits).readModel(model).feed(feed).registry(registry).clock(clock).build().start();
     }
@@ -393,12 +397,24 @@ public final class OracleNode implements AutoCloseable {
         if (devSignerToken.isPresent()) {
             return devSignerToken;
         }
-        Optional<Path> file = options.config().find(M0Keys.SIGNER_AUTH_TOKEN_FILE);
+        return Optional.of(signerTokenFile(options.config().find(M0Keys.SIGNER_AUTH_TOKEN_FILE)));
+    }
+
+    /**
+     * The bundler's token outside dev, from {@code signer_auth_token_file}: absent, missing, unreadable or empty
+     * fails naming the key (and the file).
+     */
+    static BearerToken signerTokenFile(Optional<Path> file) {
         if (file.isEmpty()) {
             throw new IllegalStateException("signer_auth_token_file (M0_SIGNER_AUTH_TOKEN_FILE) is required when the"
                     + " bundler runs outside dev: every signer agent refuses callers without the shared token");
         }
-        return Optional.of(BearerToken.fromFile(file.get()));
+        try {
+            return BearerToken.fromFile(file.get());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("signer_auth_token_file (M0_SIGNER_AUTH_TOKEN_FILE): " + e.getMessage(),
+                    e);
+        }
     }
 
     private void start(com.m0club.runtime.lifecycle.Service service) throws Exception {

@@ -463,6 +463,24 @@ final class Journal implements AutoCloseable {
         return offset;
     }
 
+    /** Reads the payload of the frame at {@code frameOffset} of the sealed segment {@code file}. */
+    static byte[] readPayload(Path file, long frameOffset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_HEADER_LENGTH);
+            readFully(ch, frameHeader, frameOffset);
+            int length = frameHeader.getInt(0);
+            if (length <= 0 || length > MAX_PAYLOAD) {
+                throw new JournalCorruptedException(file.toString(), frameOffset, "frame length " + length);
+            }
+            ByteBuffer body = ByteBuffer.allocate(length);
+            readFully(ch, body, frameOffset + FRAME_HEADER_LENGTH);
+            if (crc32c(body.array()) != frameHeader.getInt(4)) {
+                throw new JournalCorruptedException(file.toString(), frameOffset, "the checksum fails on read-back");
+            }
+            return body.array();
+        }
+    }
+
     /** Reads back the payload of the frame at {@code frameOffset} (thread-safe: positional reads). */
     byte[] readPayload(long frameOffset) throws IOException {
         ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_HEADER_LENGTH);

@@ -95,7 +95,7 @@ final class JournalCodec {
         }
     }
 
-    private static void writeSignerSet(DataOutputStream out, SignerSet set) throws IOException {
+    static void writeSignerSet(DataOutputStream out, SignerSet set) throws IOException {
         out.writeLong(set.id());
         out.writeInt(set.threshold());
         writeString(out, set.status().name());
@@ -106,7 +106,7 @@ final class JournalCodec {
         }
     }
 
-    private static SignerSet readSignerSet(DataInputStream in) throws IOException {
+    static SignerSet readSignerSet(DataInputStream in) throws IOException {
         long id = in.readLong();
         int threshold = in.readInt();
         SignerSetStatus status = SignerSetStatus.valueOf(readString(in));
@@ -119,7 +119,7 @@ final class JournalCodec {
         return new SignerSet(id, threshold, keys, status, activation);
     }
 
-    private static void writeMarket(DataOutputStream out, Market m) throws IOException {
+    static void writeMarket(DataOutputStream out, Market m) throws IOException {
         writeString(out, m.id().value());
         writeString(out, m.domain().name());
         writeString(out, m.title());
@@ -138,7 +138,7 @@ final class JournalCodec {
         writeString(out, m.status().name());
     }
 
-    private static Market readMarket(DataInputStream in) throws IOException {
+    static Market readMarket(DataInputStream in) throws IOException {
         MarketId id = MarketId.of(readString(in));
         Domain domain = Domain.valueOf(readString(in));
         String title = readString(in);
@@ -154,20 +154,20 @@ final class JournalCodec {
         return new Market(id, domain, title, tier, outcomes, schedule, timing, status);
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    static void writeString(DataOutputStream out, String s) throws IOException {
         writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    static String readString(DataInputStream in) throws IOException {
         return new String(readBytes(in), StandardCharsets.UTF_8);
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    static byte[] readBytes(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > in.available()) {
             throw new IOException("length " + n + " exceeds the " + in.available() + " bytes left in the record");
@@ -175,7 +175,7 @@ final class JournalCodec {
         return readExactly(in, n);
     }
 
-    private static byte[] readExactly(DataInputStream in, int n) throws IOException {
+    static byte[] readExactly(DataInputStream in, int n) throws IOException {
         byte[] b = new byte[n];
         in.readFully(b);
         return b;

@@ -24,6 +24,9 @@ final class LedgerMetrics implements AutoCloseable {
     private final Counter journalErrors;
     private final Counter tornTails;
     private final GaugeWithCallback slot;
+    private final Counter snapshots;
+    private final Counter snapshotsUnusable;
+    private final Counter filesDeleted;
 
     LedgerMetrics(PrometheusRegistry registry, LongSupplier currentSlot) {
         this.registry = registry;
@@ -47,6 +50,27 @@ final class LedgerMetrics implements AutoCloseable {
                 .help("Torn journal tails truncated on open (a crash interrupted a write)").register(registry);
         this.slot = GaugeWithCallback.builder().name("m0_ledger_slot").help("The ledger's current slot")
                 .callback(cb -> cb.call(currentSlot.getAsLong())).register(registry);
+        this.snapshots = Counter.builder().name("m0_ledger_snapshots_total")
+                .help("Ledger snapshots written, by result (ok, failed)").labelNames("result").register(registry);
+        snapshots.labelValues("ok");
+        snapshots.labelValues("failed");
+        this.snapshotsUnusable = Counter.builder().name("m0_ledger_snapshot_unusable_total")
+                .help("Snapshots skipped on open because they are damaged (the open fell back to an older one)")
+                .register(registry);
+        this.filesDeleted = Counter.builder().name("m0_ledger_retention_deleted_files_total")
+                .help("Journal segments and snapshots deleted by ledger_retention_hours").register(registry);
+    }
+
+    void snapshotWritten(boolean ok) {
+        snapshots.labelValues(ok ? "ok" : "failed").inc();
+    }
+
+    void snapshotUnusable() {
+        snapshotsUnusable.inc();
+    }
+
+    void retentionDeleted(int files) {
+        filesDeleted.inc(files);
     }
 
     void rejected(LedgerRejection.Reason reason) {
@@ -80,7 +104,7 @@ final class LedgerMetrics implements AutoCloseable {
     @Override
     public void close() {
         for (Collector c : List.<Collector>of(rejections, commits, reveals, finalized, listenerErrors, journalErrors,
-                tornTails, slot)) {
+                tornTails, slot, snapshots, snapshotsUnusable, filesDeleted)) {
             registry.unregister(c);
         }
     }

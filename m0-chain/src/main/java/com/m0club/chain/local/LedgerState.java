@@ -74,8 +74,11 @@ final class LedgerState {
         }
     }
 
-    /** Where a reveal's bytes are: the journal frame that recorded it. */
-    record RevealEntry(RevealReceipt receipt, long frameOffset) {}
+    /**
+     * Where a reveal's bytes are: the journal frame that recorded it, in the segment whose first record follows
+     * record {@code segment} (the segment's base; 0 for {@code journal.m0l}).
+     */
+    record RevealEntry(RevealReceipt receipt, long segment, long frameOffset) {}
 
     private static final class EpochEntry {
         final MarketId market;
@@ -305,7 +308,8 @@ final class LedgerState {
         return markets.stream().min(Comparator.comparingLong(f).thenComparing(Market::id)).orElseThrow();
     }
 
-    RevealReceipt applyReveal(RevealCheck.Accept accept, LedgerTime time, String txId, long frameOffset) {
+    RevealReceipt applyReveal(RevealCheck.Accept accept, LedgerTime time, String txId, long segment,
+            long frameOffset) {
         EncodedBundle bundle = accept.signed().bundle();
         Hash32 bundleHash = bundle.bundleHash();
         long setId = bundle.header().signerSetId();
@@ -320,7 +324,7 @@ final class LedgerState {
                 time.timeMs(), txId, receiptItems);
         commits.get(accept.commitHash()).reveal = receipt;
         sets.advance(setId, sequence);
-        reveals.put(bundleHash, new RevealEntry(receipt, frameOffset));
+        reveals.put(bundleHash, new RevealEntry(receipt, segment, frameOffset));
         appendEvent(new LedgerEvent.Revealed(nextIndex, time.slot(), time.timeMs(), txId, bundleHash, setId,
                 sequence, accept.commitHash(), items.stream().map(BundleItem::marketId).toList()));
         for (int i = 0; i < items.size(); i++) {
@@ -503,5 +507,224 @@ final class LedgerState {
 
     long nextEventIndex() {
         return nextIndex;
+    }
+
+    // ------------------------------------------------------------------------------------------------ snapshot
+
+    /**
+     * The snapshot encoding of everything but the event list (see {@link LedgerSnapshot}): deterministic, every map
+     * written in key order, so two states that replayed the same records encode to the same bytes. The events are
+     * not in it: a ledger opened from a snapshot keeps events from the snapshot's event index on.
+     */
+    void encode(java.io.DataOutputStream out) throws java.io.IOException {
+        encode(out, true);
+    }
+
+    /**
+     * {@link #encode}, or with {@code locations} false without where each reveal's bytes are in the journal (segment
+     * and offset): the canonical form two ledgers with the same history but different compaction share. Only the
+     * form with locations decodes.
+     */
+    void encode(java.io.DataOutputStream out, boolean locations) throws java.io.IOException {
+        sets.encode(out);
+        markets.encode(out);
+        List<Hash32> commitKeys = new ArrayList<>(commits.keySet());
+        java.util.Collections.sort(commitKeys);
+        out.writeInt(commitKeys.size());
+        for (Hash32 h : commitKeys) {
+            CommitEntry e = commits.get(h);
+            writeCommit(out, e.receipt);
+            out.writeBoolean(e.reveal != null);
+        }
+        List<Hash32> revealKeys = new ArrayList<>(reveals.keySet());
+        java.util.Collections.sort(revealKeys);
+        out.writeInt(revealKeys.size());
+        for (Hash32 h : revealKeys) {
+            RevealEntry e = reveals.get(h);
+            writeReveal(out, e.receipt());
+            if (locations) {
+                out.writeLong(e.segment());
+                out.writeLong(e.frameOffset());
+            }
+        }
+        List<MarketId> latestKeys = new ArrayList<>(latest.keySet());
+        java.util.Collections.sort(latestKeys);
+        out.writeInt(latestKeys.size());
+        for (MarketId m : latestKeys) {
+            writeValue(out, latest.get(m));
+        }
+        List<EpochKey> epochKeys = new ArrayList<>(epochs.keySet());
+        epochKeys.sort(EPOCH_ORDER);
+        out.writeInt(epochKeys.size());
+        for (EpochKey k : epochKeys) {
+            EpochEntry e = epochs.get(k);
+            JournalCodec.writeString(out, e.market.value());
+            out.writeLong(e.epochId);
+            out.writeLong(e.startMs);
+            out.writeLong(e.endMs);
+            out.writeInt(e.accepted);
+            out.writeBoolean(e.canonical != null);
+            if (e.canonical != null) {
+                writeValue(out, e.canonical);
+            }
+            out.writeBoolean(e.finalized != null);
+            if (e.finalized != null) {
+                FinalizeReceipt f = e.finalized;
+                JournalCodec.writeString(out, f.market().value());
+                out.writeLong(f.epochId());
+                out.write(f.canonicalBundleHash().toByteArray());
+                out.writeInt(f.leafIndex());
+                out.writeLong(f.canonicalSequence());
+                out.writeLong(f.slot());
+                out.writeLong(f.timeMs());
+                JournalCodec.writeString(out, f.transactionId());
+            }
+        }
+        out.writeInt(awaitingFinalization.size());
+        for (EpochKey k : awaitingFinalization) { // insertion order is state too
+            JournalCodec.writeString(out, k.market().value());
+            out.writeLong(k.epochId());
+        }
+        out.writeLong(nextIndex);
+    }
+
+    /** Reads what {@link #encode} wrote; the result has no events in memory and continues at the same index. */
+    static LedgerState decode(java.io.DataInputStream in, int maxEvents) throws java.io.IOException {
+        LedgerState s = new LedgerState();
+        s.maxEvents = maxEvents;
+        s.sets.decode(in);
+        s.markets.decode(in);
+        int n = in.readInt();
+        Map<Hash32, Boolean> revealedFlag = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            CommitReceipt r = readCommit(in);
+            revealedFlag.put(r.commitHash(), in.readBoolean());
+            s.commits.put(r.commitHash(), new CommitEntry(r));
+            s.commitBySequence.put(new SetSequence(r.signerSetId(), r.sequence()), r.commitHash());
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            RevealReceipt r = readReveal(in);
+            CommitEntry c = s.commits.get(r.commitHash());
+            if (c == null) {
+                throw new java.io.IOException("reveal of " + r.bundleHash().toHex() + " names commitment "
+                        + r.commitHash().toHex() + " which the snapshot does not hold");
+            }
+            c.reveal = r;
+            s.reveals.put(r.bundleHash(), new RevealEntry(r, in.readLong(), in.readLong()));
+        }
+        for (Map.Entry<Hash32, Boolean> f : revealedFlag.entrySet()) {
+            if (f.getValue() != (s.commits.get(f.getKey()).reveal != null)) {
+                throw new java.io.IOException("commitment " + f.getKey().toHex() + " and the reveals disagree");
+            }
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            MarketValue v = readValue(in);
+            s.latest.put(v.market(), v);
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            EpochEntry e = new EpochEntry(MarketId.of(JournalCodec.readString(in)), in.readLong(), in.readLong(),
+                    in.readLong());
+            e.accepted = in.readInt();
+            if (in.readBoolean()) {
+                e.canonical = readValue(in);
+            }
+            if (in.readBoolean()) {
+                e.finalized = new FinalizeReceipt(MarketId.of(JournalCodec.readString(in)), in.readLong(),
+                        Hash32.of(JournalCodec.readExactly(in, Hash32.LENGTH)), in.readInt(), in.readLong(),
+                        in.readLong(), in.readLong(), JournalCodec.readString(in));
+            }
+            s.epochs.put(new EpochKey(e.market, e.epochId), e);
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            EpochKey k = new EpochKey(MarketId.of(JournalCodec.readString(in)), in.readLong());
+            if (!s.epochs.containsKey(k)) {
+                throw new java.io.IOException("epoch " + k + " awaits finalization but is not in the snapshot");
+            }
+            s.awaitingFinalization.add(k);
+        }
+        s.nextIndex = in.readLong();
+        s.firstIndex = s.nextIndex;
+        return s;
+    }
+
+    private static final Comparator<EpochKey> EPOCH_ORDER = Comparator.comparing(EpochKey::market)
+            .thenComparingLong(EpochKey::epochId);
+
+    private static void writeCommit(java.io.DataOutputStream out, CommitReceipt r) throws java.io.IOException {
+        out.write(r.commitHash().toByteArray());
+        out.writeLong(r.signerSetId());
+        out.writeLong(r.sequence());
+        out.writeLong(r.slot());
+        out.writeLong(r.timeMs());
+        JournalCodec.writeString(out, r.transactionId());
+    }
+
+    private static CommitReceipt readCommit(java.io.DataInputStream in) throws java.io.IOException {
+        return new CommitReceipt(Hash32.of(JournalCodec.readExactly(in, Hash32.LENGTH)), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(), JournalCodec.readString(in));
+    }
+
+    private static void writeReveal(java.io.DataOutputStream out, RevealReceipt r) throws java.io.IOException {
+        out.write(r.bundleHash().toByteArray());
+        out.write(r.commitHash().toByteArray());
+        out.writeLong(r.signerSetId());
+        out.writeLong(r.sequence());
+        out.writeLong(r.slot());
+        out.writeLong(r.timeMs());
+        JournalCodec.writeString(out, r.transactionId());
+        out.writeInt(r.items().size());
+        for (RevealReceipt.Item it : r.items()) {
+            JournalCodec.writeString(out, it.market().value());
+            out.writeLong(it.epochId());
+            out.writeLong(it.tick());
+            out.writeInt(it.leafIndex());
+        }
+    }
+
+    private static RevealReceipt readReveal(java.io.DataInputStream in) throws java.io.IOException {
+        Hash32 bundle = Hash32.of(JournalCodec.readExactly(in, Hash32.LENGTH));
+        Hash32 commit = Hash32.of(JournalCodec.readExactly(in, Hash32.LENGTH));
+        long set = in.readLong();
+        long seq = in.readLong();
+        long slot = in.readLong();
+        long time = in.readLong();
+        String tx = JournalCodec.readString(in);
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new java.io.IOException("reveal receipt with " + n + " items");
+        }
+        List<RevealReceipt.Item> items = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            items.add(new RevealReceipt.Item(MarketId.of(JournalCodec.readString(in)), in.readLong(), in.readLong(),
+                    in.readInt()));
+        }
+        return new RevealReceipt(bundle, commit, set, seq, slot, time, tx, items);
+    }
+
+    private static void writeValue(java.io.DataOutputStream out, MarketValue v) throws java.io.IOException {
+        JournalCodec.writeString(out, v.market().value());
+        JournalCodec.writeBytes(out, BundleCodec.encodeItem(v.item()));
+        out.write(v.bundleHash().toByteArray());
+        out.writeLong(v.signerSetId());
+        out.writeLong(v.sequence());
+        out.writeInt(v.leafIndex());
+        out.writeLong(v.slot());
+        out.writeLong(v.timeMs());
+    }
+
+    private static MarketValue readValue(java.io.DataInputStream in) throws java.io.IOException {
+        MarketId market = MarketId.of(JournalCodec.readString(in));
+        BundleItem item;
+        try {
+            item = BundleCodec.decodeItem(JournalCodec.readBytes(in));
+        } catch (ProtocolException e) {
+            throw new java.io.IOException("market value of " + market + ": " + e.getMessage(), e);
+        }
+        return new MarketValue(market, item, Hash32.of(JournalCodec.readExactly(in, Hash32.LENGTH)), in.readLong(),
+                in.readLong(), in.readInt(), in.readLong(), in.readLong());
     }
 }

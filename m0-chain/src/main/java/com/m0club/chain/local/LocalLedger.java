@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local ledger: an in-process ledger that enforces the on-chain program's rules (PROTOCOL.md, "Signer sets and
@@ -50,17 +52,26 @@ import java.util.function.Supplier;
  * not for years of history.
  */
 public final class LocalLedger implements Ledger {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLedger.class);
     /** Default limit on the signed bundle bytes of one reveal. */
     public static final int DEFAULT_MAX_SIGNED_BUNDLE_BYTES = 1 << 20;
     static final String JOURNAL_FILE = "journal.m0l";
     /** Default bound of the in-memory event list (about 20 MB of events). */
     public static final int DEFAULT_MAX_EVENTS_IN_MEMORY = 100_000;
+    /** Default {@code ledger_retention_hours}. */
+    public static final long DEFAULT_RETENTION_HOURS = 24;
 
     private final Path directory;
     private final DirectoryLock directoryLock;
     private final SlotClock clock;
     private final LedgerState state;
-    private final Journal journal;
+    private Journal journal;
+    /** Records before the live segment's first record (its base). */
+    private long liveBase;
+    private long lastSnapshotRecords;
+    private long lastRecordTimeMs;
+    private final long snapshotEveryRecords;
+    private final long retentionMs;
     private final LedgerMetrics metrics;
     private final EventDispatcher dispatcher;
     private final LedgerState.RevealLimits limits;
@@ -69,16 +80,24 @@ public final class LocalLedger implements Ledger {
     private volatile boolean closed;
     private volatile String broken;
 
-    private LocalLedger(Builder b, DirectoryLock directoryLock, LedgerState state, Journal journal, long lastTimeMs) {
+    private LocalLedger(Builder b, DirectoryLock directoryLock, Restored restored) {
         this.directory = b.directory;
         this.directoryLock = directoryLock;
-        this.state = state;
-        this.journal = journal;
+        this.state = restored.state();
+        this.journal = restored.live();
+        this.liveBase = restored.liveBase();
+        this.lastSnapshotRecords = restored.snapshotRecords();
+        this.lastRecordTimeMs = restored.lastTimeMs();
+        this.snapshotEveryRecords = b.snapshotEveryRecords;
+        this.retentionMs = b.retentionMs;
         this.clock = new SlotClock(b.clock, journal.genesisMs());
-        this.clock.advanceTo(lastTimeMs);
+        this.clock.advanceTo(restored.lastTimeMs());
         this.limits = new LedgerState.RevealLimits(b.maxSignedBundleBytes, true);
         this.requireQuorum = b.requireQuorum;
         this.metrics = new LedgerMetrics(b.registry, this::currentSlot);
+        for (int i = 0; i < restored.unusableSnapshots(); i++) {
+            metrics.snapshotUnusable();
+        }
         if (journal.truncatedBytes() > 0) {
             metrics.tornTailTruncated();
         }
@@ -90,14 +109,15 @@ public final class LocalLedger implements Ledger {
 
     /**
      * The operator's explicit recovery for a journal the ledger refused to open ({@code m0 ledger recover
-     * --truncate-at OFFSET}): cuts {@code <directory>/journal.m0l} at {@code offset}, which must be a frame boundary
+     * --truncate-at OFFSET}): cuts the live journal segment ({@code <directory>/journal.m0l}, or the newest
+     * {@code journal-<N>.m0l} once snapshots started segments) at {@code offset}, which must be a frame boundary
      * (the offset the refusal named), and rewrites the acknowledgement marker. Records from the offset on are lost;
      * the reconciler reports every publish record they backed as a mismatch after the restart. The ledger must not be
      * open (the directory lock is taken). Returns the bytes dropped.
      */
     public static long recoverTruncateAt(Path directory, long offset) throws IOException {
         try (DirectoryLock lock = DirectoryLock.acquire(directory)) {
-            return Journal.recoverTruncateAt(directory.resolve(JOURNAL_FILE), offset);
+            return Journal.recoverTruncateAt(JournalSegments.live(directory), offset);
         }
     }
 
@@ -113,6 +133,8 @@ public final class LocalLedger implements Ledger {
         private int maxSignedBundleBytes = DEFAULT_MAX_SIGNED_BUNDLE_BYTES;
         private boolean requireQuorum = true;
         private int maxEventsInMemory = DEFAULT_MAX_EVENTS_IN_MEMORY;
+        private long snapshotEveryRecords;
+        private long retentionMs = DEFAULT_RETENTION_HOURS * 3_600_000L;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -152,6 +174,32 @@ public final class LocalLedger implements Ledger {
         }
 
         /**
+         * Writes a snapshot of the state every {@code records} journal records and at {@link #close}, and starts a
+         * new journal segment after it ({@code ledger_snapshot_interval_records}); 0 (the builder's default) never
+         * snapshots, and the journal is one file that grows without bound.
+         */
+        public Builder snapshotEveryRecords(long records) {
+            if (records < 0) {
+                throw new IllegalArgumentException("ledger_snapshot_interval_records must be >= 0, got " + records);
+            }
+            this.snapshotEveryRecords = records;
+            return this;
+        }
+
+        /**
+         * How long sealed journal segments and older snapshots are kept ({@code ledger_retention_hours}, default
+         * {@value #DEFAULT_RETENTION_HOURS}); the newest two snapshots and every segment after the older of them are
+         * kept whatever their age. Only matters with {@link #snapshotEveryRecords}.
+         */
+        public Builder retentionHours(long hours) {
+            if (hours < 0) {
+                throw new IllegalArgumentException("ledger_retention_hours must be >= 0, got " + hours);
+            }
+            this.retentionMs = hours * 3_600_000L;
+            return this;
+        }
+
+        /**
          * Accepts signer sets with threshold 1. Only the dev profile may ask for this (PROTOCOL.md: {@code 2 <= m}
          * everywhere else).
          */
@@ -175,14 +223,11 @@ public final class LocalLedger implements Ledger {
             Files.createDirectories(directory);
             DirectoryLock dirLock = DirectoryLock.acquire(directory);
             try {
-                LedgerState state = new LedgerState();
-                state.maxEventsInMemory(maxEventsInMemory);
-                Replayer replayer = new Replayer(state, directory.resolve(JOURNAL_FILE).toString());
-                Journal journal = Journal.open(directory.resolve(JOURNAL_FILE), clock.millis(), replayer);
+                Restored restored = restore(directory, clock.millis(), maxEventsInMemory);
                 try {
-                    return new LocalLedger(this, dirLock, state, journal, replayer.lastTimeMs);
+                    return new LocalLedger(this, dirLock, restored);
                 } catch (RuntimeException e) {
-                    journal.close();
+                    restored.live().close();
                     throw e;
                 }
             } catch (IOException | RuntimeException e) {
@@ -190,6 +235,181 @@ public final class LocalLedger implements Ledger {
                 throw e;
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------ open
+
+    /** What an open rebuilt: the state, the live segment (open for appends) and where the last snapshot was. */
+    private record Restored(LedgerState state, Journal live, long liveBase, long snapshotRecords, long lastTimeMs,
+            int unusableSnapshots) {}
+
+    /**
+     * Rebuilds the state: the newest snapshot that reads back whole (a damaged one is skipped with a warning and the
+     * one before it is used), then every later record of the journal segments, in order. Refuses
+     * ({@link JournalCorruptedException}) rather than start from a partial state: when no usable snapshot is left
+     * and the journal no longer starts at record 1, when the segments have a gap, or when a snapshot covers records
+     * the journal does not have.
+     */
+    private static Restored restore(Path directory, long genesisIfNew, int maxEvents) throws IOException {
+        List<JournalSegments.Segment> segments = JournalSegments.list(directory);
+        List<LedgerSnapshot.Named> snapshots = LedgerSnapshot.list(directory);
+        LedgerState state = null;
+        LedgerSnapshot used = null;
+        int unusable = 0;
+        for (LedgerSnapshot.Named named : snapshots) {
+            try {
+                LedgerSnapshot snap = LedgerSnapshot.fromBytes(Files.readAllBytes(named.file()));
+                if (snap.records() != named.records()) {
+                    throw new IOException("it says it covers " + snap.records() + " records, its name says "
+                            + named.records());
+                }
+                if (segments.stream().noneMatch(seg -> seg.base() <= snap.records())) {
+                    throw new IOException("no journal segment holds the records after it (record "
+                            + (snap.records() + 1) + " on)");
+                }
+                state = snap.decodeState(maxEvents);
+                used = snap;
+                break;
+            } catch (IOException e) {
+                unusable++;
+                LOG.warn("ledger snapshot {} is unusable ({}); falling back to the snapshot before it", named.file(),
+                        e.getMessage());
+            }
+        }
+        if (state == null) {
+            if (!segments.isEmpty() && segments.getFirst().base() > 0) {
+                Path named = snapshots.isEmpty() ? segments.getFirst().file() : snapshots.getFirst().file();
+                throw new JournalCorruptedException(named.toString(), 0, (snapshots.isEmpty()
+                        ? "there is no snapshot" : "none of the " + snapshots.size() + " snapshots is usable")
+                        + " and the oldest journal segment " + segments.getFirst().file() + " starts after record "
+                        + segments.getFirst().base() + " (earlier segments were deleted by the retention); the state"
+                        + " cannot be rebuilt without them and the ledger refuses to start from a partial state");
+            }
+            state = new LedgerState();
+            state.maxEventsInMemory(maxEvents);
+        }
+        long covered = used == null ? 0 : used.records();
+        Replayer replayer = new Replayer(state, covered, used == null ? Long.MIN_VALUE : used.lastTimeMs());
+        if (segments.isEmpty()) {
+            segments = List.of(new JournalSegments.Segment(JournalSegments.fileFor(directory, 0), 0));
+        }
+        int first = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            if (segments.get(i).base() <= covered) {
+                first = i;
+            }
+        }
+        long genesis = used == null ? genesisIfNew : used.genesisMs();
+        Journal live = null;
+        long expectedBase = segments.get(first).base();
+        for (int i = first; i < segments.size(); i++) {
+            JournalSegments.Segment seg = segments.get(i);
+            if (seg.base() != expectedBase) {
+                throw new JournalCorruptedException(seg.file().toString(), 0, "this segment starts after record "
+                        + seg.base() + " but the segment before it ends at record " + expectedBase
+                        + " (a segment is missing)");
+            }
+            replayer.segment(seg.file().toString(), seg.base());
+            Journal j = Journal.open(seg.file(), genesis, replayer);
+            if (j.genesisMs() != genesis && used != null) {
+                j.close();
+                throw new JournalCorruptedException(seg.file().toString(), 12, "its genesis " + j.genesisMs()
+                        + " differs from the snapshot's " + genesis + " (a segment of another ledger)");
+            }
+            genesis = j.genesisMs();
+            expectedBase = seg.base() + j.records();
+            if (i == segments.size() - 1) {
+                live = j;
+            } else {
+                j.close();
+            }
+        }
+        if (expectedBase < covered) {
+            live.close();
+            throw new JournalCorruptedException(segments.getLast().file().toString(), 0, "the snapshot covers "
+                    + covered + " records but the journal ends at record " + expectedBase + " (acknowledged records"
+                    + " are missing from the journal: a segment was deleted or cut)");
+        }
+        return new Restored(state, live, segments.getLast().base(), covered, replayer.lastTimeMs, unusable);
+    }
+
+    // ------------------------------------------------------------------------------------------------ snapshots
+
+    /**
+     * Under the write lock: writes a snapshot covering every record so far, starts a new journal segment after it and
+     * applies the retention. A failure is logged and counted and changes nothing: the current segment stays live.
+     */
+    private void snapshotAndRotate() {
+        long records = liveBase + journal.records();
+        try {
+            Path file = LedgerSnapshot.of(state, journal.genesisMs(), records, lastRecordTimeMs).write(directory);
+            lastSnapshotRecords = records;
+            metrics.snapshotWritten(true);
+            if (journal.records() > 0) {
+                Journal next = Journal.open(JournalSegments.fileFor(directory, records), journal.genesisMs(),
+                        (o, off, p) -> {
+                            throw new IllegalStateException("a new journal segment has records");
+                        });
+                journal.close();
+                journal = next;
+                liveBase = records;
+            }
+            LOG.info("ledger {}: snapshot {} after record {}; live journal segment {}", directory, file.getFileName(),
+                    records, journal.file().getFileName());
+            applyRetention();
+        } catch (IOException | RuntimeException e) {
+            metrics.snapshotWritten(false);
+            LOG.error("ledger {}: snapshot after record {} failed, the journal keeps growing in {}: {}", directory,
+                    records, journal.file(), e.toString());
+        }
+    }
+
+    /**
+     * Deletes sealed segments and snapshots older than the retention, keeping the newest two snapshots and every
+     * segment after the older of them (so a damaged newest snapshot still has one to fall back to).
+     */
+    private void applyRetention() throws IOException {
+        long cutoff = clock.now().timeMs() - retentionMs;
+        List<LedgerSnapshot.Named> snapshots = LedgerSnapshot.list(directory);
+        long keepFrom = snapshots.size() >= 2 ? snapshots.get(1).records() : 0;
+        List<JournalSegments.Segment> segments = JournalSegments.list(directory);
+        int deleted = 0;
+        for (int i = 0; i < segments.size() - 1; i++) {
+            JournalSegments.Segment seg = segments.get(i);
+            if (segments.get(i + 1).base() <= keepFrom && olderThan(seg.file(), cutoff)) {
+                Files.deleteIfExists(AckMarker.fileFor(seg.file()));
+                Files.delete(seg.file());
+                deleted++;
+            }
+        }
+        for (int i = 2; i < snapshots.size(); i++) {
+            if (olderThan(snapshots.get(i).file(), cutoff)) {
+                Files.delete(snapshots.get(i).file());
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            Journal.forceDirectory(directory.toAbsolutePath());
+            metrics.retentionDeleted(deleted);
+            LOG.info("ledger {}: retention deleted {} journal segments and snapshots older than {} h", directory,
+                    deleted, retentionMs / 3_600_000L);
+        }
+    }
+
+    private static boolean olderThan(Path file, long cutoffMs) throws IOException {
+        return Files.getLastModifiedTime(file).toMillis() <= cutoffMs;
+    }
+
+    /** Bytes of the journal segments and snapshots in the directory now (for metrics and the growth figures). */
+    public long journalBytes() throws IOException {
+        long total = 0;
+        for (JournalSegments.Segment seg : JournalSegments.list(directory)) {
+            total += Files.size(seg.file());
+        }
+        for (LedgerSnapshot.Named snap : LedgerSnapshot.list(directory)) {
+            total += Files.size(snap.file());
+        }
+        return total;
     }
 
     // ------------------------------------------------------------------------------------------------ plans
@@ -206,7 +426,7 @@ public final class LocalLedger implements Ledger {
 
         /** A registry call: no result, and {@code changes} false means the same content is already there. */
         static Plan registry(boolean changes, Runnable apply) {
-            return changes ? go((t, tx, off) -> {
+            return changes ? go((t, tx, seg, off) -> {
                 apply.run();
                 return Done.INSTANCE;
             }) : noop(Done.INSTANCE);
@@ -215,7 +435,7 @@ public final class LocalLedger implements Ledger {
 
     @FunctionalInterface
     private interface Applier {
-        Object apply(LedgerTime time, String transactionId, long frameOffset);
+        Object apply(LedgerTime time, String transactionId, long segment, long frameOffset);
     }
 
     /** The no-result of registry calls. */
@@ -242,15 +462,18 @@ public final class LocalLedger implements Ledger {
                     () -> state.markets().applyStatus(s.market(), s.status()));
             case JournalRecord.Commit c -> state.checkCommit(c.commitHash(), c.signerSetId(), c.sequence())
                     .map(Plan::noop)
-                    .orElseGet(() -> Plan.go((t, tx, off) -> state.applyCommit(c.commitHash(), c.signerSetId(),
+                    .orElseGet(() -> Plan.go((t, tx, seg, off) -> state.applyCommit(c.commitHash(),
+                            c.signerSetId(),
                             c.sequence(), t, tx)));
             case JournalRecord.Reveal v -> switch (state.checkReveal(v.signedBundleBytes(), v.salt(), now, limits)) {
                 case LedgerState.RevealCheck.AlreadyRevealed a -> Plan.noop(a.receipt());
-                case LedgerState.RevealCheck.Accept a -> Plan.go((t, tx, off) -> state.applyReveal(a, t, tx, off));
+                case LedgerState.RevealCheck.Accept a -> Plan.go((t, tx, seg, off) ->
+                        state.applyReveal(a, t, tx, seg, off));
             };
             case JournalRecord.Finalize f -> state.checkFinalize(f.market(), f.epochId(), now)
                     .map(Plan::noop)
-                    .orElseGet(() -> Plan.go((t, tx, off) -> state.applyFinalize(f.market(), f.epochId(), t, tx)));
+                    .orElseGet(() -> Plan.go((t, tx, seg, off) -> state.applyFinalize(f.market(), f.epochId(), t,
+                            tx)));
         };
     }
 
@@ -261,16 +484,33 @@ public final class LocalLedger implements Ledger {
     /** Rebuilds the state from the journal, record by record, through the same rules. */
     private static final class Replayer implements Journal.FrameVisitor {
         private final LedgerState state;
-        private final String file;
-        long lastTimeMs = Long.MIN_VALUE;
+        private final long skipThrough;
+        private String file;
+        private long base;
+        long lastTimeMs;
+        /** Global ordinal of the last record seen (replayed or skipped). */
+        long lastRecord;
 
-        Replayer(LedgerState state, String file) {
+        /** Replays into {@code state} every record after global record {@code skipThrough}. */
+        Replayer(LedgerState state, long skipThrough, long lastTimeMs) {
             this.state = state;
+            this.skipThrough = skipThrough;
+            this.lastTimeMs = lastTimeMs;
+        }
+
+        void segment(String file, long base) {
             this.file = file;
+            this.base = base;
+            this.lastRecord = base;
         }
 
         @Override
-        public void visit(long ordinal, long frameOffset, byte[] payload) {
+        public void visit(long localOrdinal, long frameOffset, byte[] payload) {
+            long ordinal = base + localOrdinal;
+            lastRecord = ordinal;
+            if (ordinal <= skipThrough) {
+                return;
+            }
             JournalRecord.Stamped stamped;
             try {
                 stamped = JournalCodec.decode(payload);
@@ -294,7 +534,7 @@ public final class LocalLedger implements Ledger {
                 throw new JournalCorruptedException(file, frameOffset, "record #" + ordinal + " ("
                         + stamped.record().getClass().getSimpleName() + ") repeats an earlier record");
             }
-            plan.applier().apply(time, transactionId(ordinal), frameOffset);
+            plan.applier().apply(time, transactionId(ordinal), base, frameOffset);
             lastTimeMs = time.timeMs();
         }
     }
@@ -313,15 +553,20 @@ public final class LocalLedger implements Ledger {
             if (plan.existing().isPresent()) {
                 return plan.existing().get();
             }
-            long ordinal = journal.records() + 1;
+            long ordinal = liveBase + journal.records() + 1;
             long offset = appendDurably(new JournalRecord.Stamped(now, record));
             clock.advanceTo(now.timeMs());
-            result = plan.applier().apply(now, transactionId(ordinal), offset);
+            lastRecordTimeMs = now.timeMs();
+            result = plan.applier().apply(now, transactionId(ordinal), liveBase, offset);
             switch (record) {
                 case JournalRecord.Commit c -> metrics.committed();
                 case JournalRecord.Reveal r -> metrics.revealed();
                 case JournalRecord.Finalize f -> metrics.finalizedEpoch();
                 default -> { }
+            }
+            if (snapshotEveryRecords > 0
+                    && liveBase + journal.records() - lastSnapshotRecords >= snapshotEveryRecords) {
+                snapshotAndRotate();
             }
         } catch (LedgerRejection e) {
             metrics.rejected(e.reason());
@@ -445,16 +690,36 @@ public final class LocalLedger implements Ledger {
             return Optional.empty();
         }
         try {
-            JournalRecord.Stamped stamped = JournalCodec.decode(journal.readPayload(entry.get().frameOffset()));
+            Optional<byte[]> payload = read(() -> revealPayload(entry.get()));
+            if (payload.isEmpty()) {
+                return Optional.empty();
+            }
+            JournalRecord.Stamped stamped = JournalCodec.decode(payload.get());
             if (!(stamped.record() instanceof JournalRecord.Reveal reveal)) {
                 throw new JournalCorruptedException(journal.file().toString(), entry.get().frameOffset(),
                         "expected a reveal record for bundle " + bundleHash.toHex());
             }
             return Optional.of(new RevealedBundle(entry.get().receipt(), reveal.signedBundleBytes(), reveal.salt()));
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             metrics.journalFailed();
             throw new UncheckedIOException("ledger journal " + journal.file() + ": cannot read back the reveal of "
-                    + bundleHash.toHex(), e);
+                    + bundleHash.toHex(), e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+    }
+
+    /** The reveal's journal frame; empty once its sealed segment was deleted by the retention. Under the lock. */
+    private Optional<byte[]> revealPayload(LedgerState.RevealEntry entry) {
+        try {
+            if (entry.segment() == liveBase) {
+                return Optional.of(journal.readPayload(entry.frameOffset()));
+            }
+            Path sealed = JournalSegments.fileFor(directory, entry.segment());
+            if (!Files.exists(sealed)) {
+                return Optional.empty();
+            }
+            return Optional.of(Journal.readPayload(sealed, entry.frameOffset()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -473,9 +738,17 @@ public final class LocalLedger implements Ledger {
         return read(() -> state.events(fromIndexInclusive, max));
     }
 
-    /** Index of the oldest event still kept in memory ({@link Builder#maxEventsInMemory}). */
+    /**
+     * Index of the oldest event still kept in memory ({@link Builder#maxEventsInMemory}); after an open from a
+     * snapshot, the snapshot's event index. Same as {@link #oldestEventIndex()}.
+     */
     public long firstEventIndex() {
         return read(() -> state.firstEventIndex());
+    }
+
+    @Override
+    public long oldestEventIndex() {
+        return firstEventIndex();
     }
 
     /** Events held in memory now (at most the configured bound plus an eighth). */
@@ -504,6 +777,27 @@ public final class LocalLedger implements Ledger {
         }
     }
 
+    /**
+     * The canonical encoding of the state ({@link LedgerState#encode} without journal locations): equal bytes mean
+     * equal ledgers, however their journals were compacted.
+     */
+    byte[] canonicalState() {
+        return read(() -> {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                state.encode(out, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        });
+    }
+
+    /** The live state, for tests of the snapshot codec in this package only. */
+    LedgerState stateForTests() {
+        return state;
+    }
+
     /** The directory this ledger owns. */
     public Path directory() {
         return directory;
@@ -515,6 +809,9 @@ public final class LocalLedger implements Ledger {
         try {
             if (closed) {
                 return;
+            }
+            if (snapshotEveryRecords > 0 && broken == null && liveBase + journal.records() > lastSnapshotRecords) {
+                snapshotAndRotate();
             }
             closed = true;
             dispatcher.clear();

@@ -70,4 +70,23 @@ final class MarketRegistry {
     Optional<Market> get(MarketId id) {
         return Optional.ofNullable(markets.get(id));
     }
+
+    /** Snapshot encoding: entries by market id. */
+    void encode(java.io.DataOutputStream out) throws java.io.IOException {
+        java.util.List<MarketId> ids = new java.util.ArrayList<>(markets.keySet());
+        java.util.Collections.sort(ids);
+        out.writeInt(ids.size());
+        for (MarketId id : ids) {
+            JournalCodec.writeMarket(out, markets.get(id));
+        }
+    }
+
+    /** Reads what {@link #encode} wrote into this (empty) registry. */
+    void decode(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            Market m = JournalCodec.readMarket(in);
+            markets.put(m.id(), m);
+        }
+    }
 }

@@ -120,4 +120,28 @@ final class SignerSets {
     void advance(long id, long sequence) {
         byId.get(id).lastSequence = sequence;
     }
+
+    /** Snapshot encoding: sets by id, each with its registered content, ledger status and last sequence. */
+    void encode(java.io.DataOutputStream out) throws java.io.IOException {
+        java.util.List<Long> ids = new java.util.ArrayList<>(byId.keySet());
+        java.util.Collections.sort(ids);
+        out.writeInt(ids.size());
+        for (long id : ids) {
+            Entry e = byId.get(id);
+            JournalCodec.writeSignerSet(out, e.content);
+            JournalCodec.writeString(out, e.status.name());
+            out.writeLong(e.lastSequence);
+        }
+    }
+
+    /** Reads what {@link #encode} wrote into this (empty) registry. */
+    void decode(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            Entry e = new Entry(JournalCodec.readSignerSet(in));
+            e.status = SignerSetStatus.valueOf(JournalCodec.readString(in));
+            e.lastSequence = in.readLong();
+            byId.put(e.content.id(), e);
+        }
+    }
 }

@@ -40,6 +40,7 @@ public final class Reconciler {
     private final Counter events;
     private final Counter mismatches;
     private final Gauge lag;
+    private final Counter resyncs;
 
     public Reconciler(Ledger ledger, PublishStore store, LedgerViewStore view, PostgresReadModel readModel,
             PublishedHub hub, InstantSource clock, PrometheusRegistry registry) {
@@ -56,6 +57,9 @@ public final class Reconciler {
                 .register(registry);
         this.lag = Gauge.builder().name("m0_reconciler_lag_events")
                 .help("Ledger events not yet applied by the reconciler").register(registry);
+        this.resyncs = Counter.builder().name("m0_reconciler_resyncs_total")
+                .help("Times the reconciler's cursor was older than the ledger's oldest kept event and it"
+                        + " resynchronised from the ledger's state instead").register(registry);
     }
 
     /** What {@link #checkAgainstLedger()} found: bundles checked and those the ledger does not back. */
@@ -127,7 +131,9 @@ public final class Reconciler {
         }
         var revealed = ledger.revealedBundle(b.bundleHash());
         if (revealed.isEmpty()) {
-            return Optional.of("the ledger has no reveal of it");
+            // the reveal's bytes may be compacted away (ledger_retention_hours); its receipt stays in the state
+            boolean hasReceipt = commit.get().reveal().filter(r -> r.bundleHash().equals(b.bundleHash())).isPresent();
+            return hasReceipt ? Optional.empty() : Optional.of("the ledger has no reveal of it");
         }
         if (!revealed.get().receipt().commitHash().equals(commitHash.get())) {
             return Optional.of("the ledger revealed it under commitment "
@@ -136,9 +142,18 @@ public final class Reconciler {
         return Optional.empty();
     }
 
-    /** Applies up to {@code max} pending events; returns how many it applied. */
+    /**
+     * Applies up to {@code max} pending events; returns how many it applied. A cursor older than the ledger's oldest
+     * kept event ({@link Ledger#oldestEventIndex}: the events it missed are gone for good) is not retried forever: the
+     * reconciler resynchronises from the ledger's state ({@link #resync}) and goes on from the oldest kept event.
+     */
     public int poll(int max) {
         long from = view.cursor(CONSUMER);
+        long oldest = ledger.oldestEventIndex();
+        if (from < oldest) {
+            resync(from, oldest);
+            from = oldest;
+        }
         List<LedgerEvent> batch = ledger.events(from, max);
         for (LedgerEvent e : batch) {
             apply(e);
@@ -159,6 +174,67 @@ public final class Reconciler {
             total += n;
         }
         return total;
+    }
+
+    /**
+     * Rebuilds what the missed events {@code [from, oldest)} would have recorded from the ledger's state: for every
+     * bundle PostgreSQL knows with a commitment, the commitment's slot, its reveal (REVEALED, or a mismatch), each of
+     * its items as its market's and epoch's value, and each finalized epoch. Every write is the same idempotent write
+     * the events make, applied in sequence order, so values end where the events would have left them. Logged once
+     * per resync and counted in {@code m0_reconciler_resyncs_total}.
+     */
+    void resync(long from, long oldest) {
+        resyncs.inc();
+        LOG.warn("reconciler cursor {} is older than the ledger's oldest kept event {} (events {}..{} are gone:"
+                + " ledger_max_events_in_memory, or the ledger reopened from a snapshot); resynchronising from the"
+                + " ledger's state", from, oldest, from, oldest - 1);
+        java.util.Map<Hash32, StoredBundle> bundles = new java.util.LinkedHashMap<>();
+        for (StoredBundle b : store.onLedger()) {
+            bundles.put(b.bundleHash(), b);
+        }
+        for (StoredBundle b : store.unfinished()) {
+            bundles.putIfAbsent(b.bundleHash(), b);
+        }
+        List<StoredBundle> ordered = new java.util.ArrayList<>(bundles.values());
+        ordered.sort(java.util.Comparator.comparingLong((StoredBundle b) -> b.record().signerSetId())
+                .thenComparingLong(b -> b.record().sequence()));
+        java.util.Set<com.m0club.protocol.id.MarketId> touched = new java.util.TreeSet<>();
+        int applied = 0;
+        for (StoredBundle b : ordered) {
+            Optional<Hash32> commitHash = b.record().commitHash();
+            Optional<com.m0club.chain.CommitRecord> record = commitHash.flatMap(ledger::commitment);
+            if (record.isEmpty()) {
+                continue;
+            }
+            var c = record.get().commit();
+            view.commitLanded(new LedgerEvent.Committed(from, c.slot(), c.timeMs(), c.transactionId(),
+                    c.commitHash(), c.signerSetId(), c.sequence()));
+            if (record.get().reveal().isEmpty()) {
+                continue;
+            }
+            var r = record.get().reveal().get();
+            revealed(new LedgerEvent.Revealed(from, r.slot(), r.timeMs(), r.transactionId(), r.bundleHash(),
+                    r.signerSetId(), r.sequence(), r.commitHash(),
+                    r.items().stream().map(com.m0club.chain.RevealReceipt.Item::market).toList()));
+            for (var item : r.items()) {
+                view.itemAccepted(new LedgerEvent.ItemAccepted(from, r.slot(), r.timeMs(), r.transactionId(),
+                        item.market(), item.epochId(), item.tick(), r.bundleHash(), item.leafIndex()));
+                touched.add(item.market());
+                ledger.epoch(item.market(), item.epochId()).filter(com.m0club.chain.EpochRecord::isFinalized)
+                        .ifPresent(e -> e.canonical().ifPresent(v -> view.epochFinalized(
+                                new LedgerEvent.EpochFinalized(from, e.finalizedSlot().orElse(v.slot()),
+                                        e.finalizedAtMs().orElse(v.timeMs()), "resync", e.market(), e.epochId(),
+                                        v.bundleHash(), v.leafIndex()))));
+            }
+            applied++;
+        }
+        view.advanceCursor(CONSUMER, oldest);
+        finalizeBundles();
+        for (var m : touched) {
+            readModel.latest(m).ifPresent(hub::publish);
+        }
+        LOG.info("reconciler resync: {} bundles re-applied from the ledger's state, resuming at event {}", applied,
+                oldest);
     }
 
     private void apply(LedgerEvent event) {

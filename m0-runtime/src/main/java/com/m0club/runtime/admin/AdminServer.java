@@ -68,6 +68,7 @@ public final class AdminServer implements Service {
     private final List<ReadinessCheck> liveness;
     private final int maxConnections;
     private final Duration idleTimeout;
+    private final Duration headerTimeout;
     private final HttpConformance conformance;
     private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
 
@@ -99,6 +100,7 @@ public final class AdminServer implements Service {
         this.liveness = builder.liveness;
         this.maxConnections = builder.maxConnections;
         this.idleTimeout = builder.idleTimeout;
+        this.headerTimeout = builder.headerTimeout;
         this.livenessFailures = Counter.builder()
                 .name("m0_liveness_check_failures_total")
                 .help("Liveness checks that reported down or threw (a dead listener)")
@@ -111,7 +113,8 @@ public final class AdminServer implements Service {
                 .labelNames("endpoint")
                 .register(registry);
         this.conformance = new HttpConformance("m0_admin", registry, (status, code, message) ->
-                Json.bytes(JsonResponses.errorBody(code.toLowerCase(Locale.ROOT), message)));
+                Json.bytes(JsonResponses.errorBody(code.toLowerCase(Locale.ROOT), message)))
+                .headerTimeout(headerTimeout);
     }
 
     public static Builder builder() {
@@ -273,8 +276,21 @@ public final class AdminServer implements Service {
         private List<ReadinessCheck> liveness = List.of();
         private int maxConnections = 64;
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration headerTimeout = HttpConformance.DEFAULT_HEADER_TIMEOUT;
 
         private Builder() {
+        }
+
+        /**
+         * A connection whose request line and headers are not complete this long after their first byte gets a 408
+         * and is closed ({@code listener_header_timeout_ms}, default 10 s).
+         */
+        public Builder headerTimeout(Duration timeout) {
+            if (timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("admin headerTimeout: must be >= 1 ms, got " + timeout);
+            }
+            this.headerTimeout = timeout;
+            return this;
         }
 
         /** Checks {@code /healthz} runs, each quick and local (for example: the API listener accepts). */

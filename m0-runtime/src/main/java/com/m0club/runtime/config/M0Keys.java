@@ -125,6 +125,24 @@ public final class M0Keys {
             .rule(Rule.between(1_000, 10_000_000))
             .build();
 
+    public static final ConfigKey<Long> LEDGER_SNAPSHOT_INTERVAL_RECORDS = ConfigKey.builder(
+                    "ledger_snapshot_interval_records", ValueTypes.longInteger())
+            .env("M0_LEDGER_SNAPSHOT_INTERVAL_RECORDS").toml("ledger.snapshot_interval_records")
+            .description("local ledger: journal records between two snapshots (each starts a new journal segment;"
+                    + " one is also written at clean shutdown)")
+            .defaultValue(20_000L)
+            .rule(Rule.betweenLong(100, 100_000_000))
+            .build();
+
+    public static final ConfigKey<Long> LEDGER_RETENTION_HOURS = ConfigKey.builder("ledger_retention_hours",
+                    ValueTypes.longInteger())
+            .env("M0_LEDGER_RETENTION_HOURS").toml("ledger.retention_hours")
+            .description("local ledger: hours of sealed journal segments and older snapshots kept (the newest two"
+                    + " snapshots and the segments after the older one are always kept)")
+            .defaultValue(24L)
+            .rule(Rule.betweenLong(1, 24L * 3650))
+            .build();
+
     public static final ConfigKey<MarketTierPolicy> MARKET_TIER_POLICY = ConfigKey.builder("market_tier_policy",
                     ValueTypes.enumOf(MarketTierPolicy.class))
             .env("M0_MARKET_TIER_POLICY").toml("market.tier_policy")
@@ -168,6 +186,15 @@ public final class M0Keys {
             .description("TCP connections the admin listener holds at most")
             .defaultValue(64)
             .rule(Rule.between(1, 100_000))
+            .build();
+
+    public static final ConfigKey<Long> LISTENER_HEADER_TIMEOUT_MS = ConfigKey.builder("listener_header_timeout_ms",
+                    ValueTypes.longInteger())
+            .env("M0_LISTENER_HEADER_TIMEOUT_MS").toml("listener.header_timeout_ms")
+            .description("API and admin listeners answer 408 and close a connection whose request line and headers"
+                    + " are not complete this long after their first byte, in ms")
+            .defaultValue(10_000L)
+            .rule(Rule.betweenLong(100, 600_000))
             .build();
 
     public static final ConfigKey<Long> LISTENER_IDLE_TIMEOUT_MS = ConfigKey.builder("listener_idle_timeout_ms",
@@ -256,6 +283,7 @@ public final class M0Keys {
                     LEDGER_MAX_EVENTS_IN_MEMORY, SIGNER_AUTH_TOKEN_FILE)
             .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
                     API_DB_POOL_SIZE)
+            .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)

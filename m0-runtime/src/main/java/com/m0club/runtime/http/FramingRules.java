@@ -17,6 +17,9 @@ import java.util.List;
 final class FramingRules implements Http1ConnectionListener {
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
+        if (ctx.dataReader() instanceof GuardedReader g) {
+            g.headComplete();
+        }
         boolean http10 = ctx.dataReader() instanceof GuardedReader g && g.takeHttp10();
         List<String> lengths = headers.all(HeaderNames.CONTENT_LENGTH, List::of);
         List<String> codings = headers.all(HeaderNames.TRANSFER_ENCODING, List::of);

@@ -29,6 +29,10 @@ final class GuardedReader extends DataReader {
     private ServerConnection connection;
     private boolean rewriteVersion;
     private boolean http10;
+    /** The head deadline of this connection; null when the listener has none. */
+    private HeadDeadline.Watch watch;
+    /** True from the first request-line read of a request until its headers are complete. */
+    private volatile boolean inHead;
 
     @SuppressWarnings("removal")
     private GuardedReader(Supplier<byte[]> supplier) {
@@ -37,18 +41,43 @@ final class GuardedReader extends DataReader {
 
     /** A reader over {@code socket}; {@code onPeerGone} runs when the peer closes in the middle of a request. */
     static GuardedReader over(DataReader socket, Runnable onPeerGone) {
-        return new GuardedReader(() -> {
+        GuardedReader[] self = new GuardedReader[1];
+        self[0] = new GuardedReader(() -> {
+            GuardedReader r = self[0];
             try {
                 socket.ensureAvailable();
-            } catch (InsufficientDataAvailableException e) {
+            } catch (InsufficientDataAvailableException | java.io.UncheckedIOException e) {
+                if (r.watch != null && r.watch.expired()) {
+                    throw new CloseConnectionException("request head timeout");
+                }
+                if (e instanceof java.io.UncheckedIOException io) {
+                    throw io;
+                }
                 onPeerGone.run();
                 throw new CloseConnectionException("the peer closed the connection");
             }
             BufferData chunk = socket.readBuffer();
             byte[] bytes = new byte[chunk.available()];
             chunk.read(bytes);
+            if (r.inHead && r.watch != null && bytes.length > 0) {
+                r.watch.headStarted();
+            }
             return bytes;
         });
+        return self[0];
+    }
+
+    /** Enforces {@code deadline} on the request heads of this connection. */
+    void deadline(HeadDeadline.Watch deadline) {
+        this.watch = deadline;
+    }
+
+    /** The request's headers are read (called by the framing rules): disarms the head deadline. */
+    void headComplete() {
+        inHead = false;
+        if (watch != null) {
+            watch.headComplete();
+        }
     }
 
     void connection(ServerConnection connection) {
@@ -64,8 +93,21 @@ final class GuardedReader extends DataReader {
 
     @Override
     public int findNewLine(int max) throws IncorrectNewLineException {
+        boolean prologue = connection instanceof io.helidon.common.task.InterruptableTask<?> task
+                && task.canInterrupt();
+        if (prologue && watch != null) {
+            if (inHead) {
+                watch.headComplete(); // a new attempt at a request line (the previous one was refused): re-arm
+            }
+            inHead = true;
+            if (available() > 0) {
+                watch.headStarted(); // the head's first bytes are already buffered
+            }
+        } else if (prologue) {
+            inHead = true;
+        }
         int eol = super.findNewLine(max);
-        if (connection instanceof io.helidon.common.task.InterruptableTask<?> task && task.canInterrupt() && eol < max) {
+        if (prologue && eol < max) {
             BufferData line = getBuffer(eol);
             byte[] bytes = new byte[eol];
             line.read(bytes);

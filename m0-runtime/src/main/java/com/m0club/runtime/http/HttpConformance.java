@@ -16,6 +16,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       connection ({@link GuardedReader});</li>
  *   <li>strict framing: one Content-Length of digits only, no Content-Length with chunked, only chunked
  *       ({@link FramingRules});</li>
- *   <li>a peer that hangs up mid-request costs one DEBUG line and {@code <prefix>_http_peer_gone_total}.</li>
+ *   <li>a peer that hangs up mid-request costs one DEBUG line and {@code <prefix>_http_peer_gone_total};</li>
+ *   <li>a request head not complete within {@link #headerTimeout} gets a 408 and the connection is closed
+ *       ({@code <prefix>_http_header_timeouts_total}).</li>
  * </ul>
  * {@link Routes} adds GET routes that also answer HEAD (same headers, no body) and 405 with {@code Allow} for every
  * other method, and refuses encoded slashes ({@code %2F}) in a path.
@@ -43,6 +46,10 @@ public final class HttpConformance {
     private final HttpErrorRenderer renderer;
     private final Counter rejected;
     private final Counter peerGone;
+    private final Counter headerTimeouts;
+    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    /** Default {@code listener_header_timeout_ms}. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * @param metricPrefix for example {@code m0_api} or {@code m0_admin}: the two servers may share one registry
@@ -54,6 +61,23 @@ public final class HttpConformance {
                 .labelNames("status").register(registry);
         this.peerGone = Counter.builder().name(metricPrefix + "_http_peer_gone_total")
                 .help("Connections the peer closed in the middle of a request").register(registry);
+        this.headerTimeouts = Counter.builder().name(metricPrefix + "_http_header_timeouts_total")
+                .help("Connections closed (408) because their request head was not complete within"
+                        + " listener_header_timeout_ms").register(registry);
+    }
+
+    /**
+     * The request-head deadline ({@code listener_header_timeout_ms}, default 10 s): a connection whose request line
+     * and headers are not complete this long after their first byte gets a 408 and is closed. Call before
+     * {@link #configure}.
+     */
+    public HttpConformance headerTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("listener_header_timeout_ms: must be >= 1, got " + timeout.toMillis());
+        }
+        this.headerTimeout = timeout;
+        return this;
     }
 
     /** Installs the checks and JSON errors on {@code server}; {@code upgraders} are the HTTP/1 upgrades (WebSocket). */
@@ -69,7 +93,8 @@ public final class HttpConformance {
             handlers.addHandler(type, direct);
         }
         return server
-                .addConnectionSelector(new StrictHttp1Selector(http1, upgraders, this::peerGone))
+                .addConnectionSelector(new StrictHttp1Selector(http1, upgraders, this::peerGone,
+                        new HeadDeadline(headerTimeout, renderer, headerTimeouts::inc)))
                 .directHandlers(handlers.build())
                 .errorHandling(e -> e.includeEntity(true));
     }

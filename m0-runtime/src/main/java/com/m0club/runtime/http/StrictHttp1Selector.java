@@ -22,17 +22,21 @@ import java.util.concurrent.ExecutorService;
 /**
  * The listener's HTTP/1 connection selector, placed before Helidon's own: it claims every connection and hands it to a
  * Helidon HTTP/1 connection that reads through a {@link GuardedReader} and checks framing with {@link FramingRules}.
- * Helidon's selector would refuse an HTTP/1.0 request line outright; this one lets it be served.
+ * Helidon's selector would refuse an HTTP/1.0 request line outright; this one lets it be served. Every request head
+ * has a deadline ({@link HeadDeadline}).
  */
 final class StrictHttp1Selector implements ServerConnectionSelector {
     private final Http1ConnectionSelector delegate;
     private final Runnable onPeerGone;
+    private final HeadDeadline deadline;
 
-    StrictHttp1Selector(Http1Config config, List<Http1Upgrader> upgraders, Runnable onPeerGone) {
+    StrictHttp1Selector(Http1Config config, List<Http1Upgrader> upgraders, Runnable onPeerGone,
+            HeadDeadline deadline) {
         var builder = Http1ConnectionSelector.builder().config(config);
         upgraders.forEach(builder::addUpgrader);
         this.delegate = builder.build();
         this.onPeerGone = onPeerGone;
+        this.deadline = deadline;
     }
 
     @Override
@@ -53,6 +57,7 @@ final class StrictHttp1Selector implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         GuardedReader reader = GuardedReader.over(ctx.dataReader(), onPeerGone);
+        reader.deadline(deadline.watch(ctx));
         ServerConnection connection = delegate.connection(new Guarded(ctx, reader));
         reader.connection(connection);
         return connection;
