@@ -7,7 +7,7 @@ import com.m0club.chain.local.LocalLedger;
 import com.m0club.publish.submit.Submitter;
 import com.m0club.publish.support.PublishWorld;
 import com.m0club.publish.support.PublishWorld.Built;
-import com.m0club.publish.view.PublishStatus;
+import com.m0club.view.PublishStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
