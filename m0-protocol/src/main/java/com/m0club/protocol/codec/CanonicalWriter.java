@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Little-endian, unpadded writer for the canonical encoding (docs/protocol.md "Canonical encoding": integers
- * little-endian, strings u16 length + ASCII, lists u16 count + items). The bundle codec writes bundles with it, and
- * the engine writes the preimages of its own hashed records (event ids, features hashes, window keys) with it, so
- * every hash in the system reads the same way.
+ * Little-endian, unpadded writer for the canonical encoding (docs/protocol.md section 4, "Canonical encoding
+ * primitives": integers little-endian, strings u16 length + ASCII, lists u16 count + items). The bundle codec writes
+ * bundles with it, and the engine writes the preimages of its own hashed records (event ids, features hashes, window
+ * keys) with it, so every hash in the system reads the same way.
  *
  * <p>Every integer is range-checked (a value that does not fit is refused, never truncated). Real numbers are never
  * written as doubles: {@link #fixed9} and {@link #signedFixed9} scale by 10^9 and round half-even on the double's

@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The item-versus-registry rules of protocol v1 (docs/protocol.md), in one pure function used by both the signer
- * agents' policy and the ledger, which must agree on them. An item agrees with its market when
+ * The item-versus-registry rules of protocol v1 (docs/protocol.md section 6, "Bundle item"), in one pure function used
+ * by both the signer agents' policy and the ledger, which must agree on them. An item agrees with its market when
  * <ol>
  *   <li>the market is in the registry ({@link ItemViolation.UnknownMarket});</li>
  *   <li>it is ACTIVE ({@link ItemViolation.MarketNotActive});</li>
