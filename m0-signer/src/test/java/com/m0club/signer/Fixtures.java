@@ -19,12 +19,9 @@ import com.m0club.protocol.sign.SignerSetStatus;
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.protocol.time.EpochSchedule;
 import com.m0club.signer.policy.MarketDirectory;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Shared test data: deterministic keys, a signer set, markets and bundles on their epoch grid. */
 public final class Fixtures {
@@ -39,34 +36,7 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    /** A settable clock. */
-    public static final class MutableClock implements InstantSource {
-        private final AtomicLong millis;
-
-        public MutableClock(long millis) {
-            this.millis = new AtomicLong(millis);
-        }
-
-        public void set(long ms) {
-            millis.set(ms);
-        }
-
-        public void advance(long ms) {
-            millis.addAndGet(ms);
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
-
-    public static SigningKey key(int i) {
+        public static SigningKey key(int i) {
         byte[] seed = new byte[32];
         Arrays.fill(seed, (byte) (0x40 + i));
         return SigningKey.fromSeed(seed);

@@ -2,6 +2,7 @@ package com.m0club.app.node;
 
 import com.m0club.runtime.config.Config;
 import com.m0club.runtime.config.M0Keys;
+import com.m0club.runtime.config.PostgresUrl;
 import com.m0club.runtime.config.Profile;
 import com.m0club.runtime.config.Role;
 import java.net.URI;
@@ -48,7 +49,7 @@ public record NodeOptions(
     public static NodeOptions fromConfig(Config config) {
         return new NodeOptions(config, config.get(M0Keys.ENV), config.get(M0Keys.ROLES),
                 config.get(M0Keys.DATA_DIR).toAbsolutePath().normalize(),
-                config.find(M0Keys.POSTGRES_URL).map(NodeOptions::connectionString), Optional.empty(),
+                config.find(M0Keys.POSTGRES_URL).map(PostgresUrl::text), Optional.empty(),
                 54329, config.get(M0Keys.MARKETS_FILE),
                 config.find(M0Keys.DEV_EPOCH_WINDOW_MS).orElse(60_000L),
                 config.find(M0Keys.DEV_FINALIZATION_DELAY_MS).orElse(10_000L),
@@ -56,24 +57,6 @@ public record NodeOptions(
                 config.find(M0Keys.SIGNER_ENDPOINTS).orElse(List.of()), config.get(M0Keys.SIGNER_SET_ID),
                 config.get(M0Keys.API_PORT), config.get(M0Keys.ADMIN_PORT), Duration.ofSeconds(1),
                 Duration.ofMillis(250), 42L, InstantSource.system());
-    }
-
-    /**
-     * The JDBC URL with its parameters (for example {@code sslmode=require}) and the credentials as {@code user} and
-     * {@code password} parameters: the form m0-store's Database accepts and the PostgreSQL driver understands.
-     */
-    static String connectionString(com.m0club.runtime.config.PostgresUrl url) {
-        List<String> credentials = new java.util.ArrayList<>();
-        url.user().ifPresent(u -> credentials.add("user=" + enc(u)));
-        url.password().ifPresent(p -> credentials.add("password=" + enc(p)));
-        if (credentials.isEmpty()) {
-            return url.jdbcUrl();
-        }
-        return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + String.join("&", credentials);
-    }
-
-    private static String enc(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     public boolean dev() {

@@ -164,7 +164,9 @@ public final class OracleNode implements AutoCloseable {
             signerEndpoints = startDevSigners(signerSets);
         } else {
             signerSet = signerSets.get(options.signerSetId()).orElseThrow(() -> new IllegalStateException(
-                    "signer_set_id " + options.signerSetId() + " is not registered; run m0 signer-set register first"));
+                    "signer_set_id " + options.signerSetId() + " is not registered: insert its row (id, threshold,"
+                    + " keys) into the signer_sets table first (there is no m0 command for it yet; m0 dev registers"
+                    + " its own set)"));
         }
 
         ledger = LocalLedger.builder(options.dataDir().resolve("ledger")).clock(clock).registry(registry)

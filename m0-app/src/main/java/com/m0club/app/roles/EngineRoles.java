@@ -6,7 +6,7 @@ import com.m0club.engine.ingest.IngestResult;
 import com.m0club.engine.ingest.Ingestor;
 import com.m0club.engine.ingest.NormalizedEvent;
 import com.m0club.engine.quant.ModelOutput;
-import com.m0club.engine.quant.Prior;
+import com.m0club.engine.quant.PriorFromPrevious;
 import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.source.SourceQuote;
 import com.m0club.engine.source.sim.Simulator;
@@ -19,8 +19,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine plane's roles as services over the event log: each one a thin adapter around a pure stage from
@@ -124,15 +122,14 @@ public final class EngineRoles {
      * {@code m0.outputs}, with the market's previous published distribution as the prior.
      */
     public static final class QuantRole implements Service {
-        private final QuantModel quant;
+        private final PriorFromPrevious priors;
         private final EventLog log;
         private final Topic<FeatureVector> features;
         private final Topic<ModelOutput> outputs;
-        private final Map<MarketId, ModelOutput> previous = new ConcurrentHashMap<>();
         private Subscription subscription;
 
         public QuantRole(QuantModel quant, EventLog log, Topic<FeatureVector> features, Topic<ModelOutput> outputs) {
-            this.quant = quant;
+            this.priors = new PriorFromPrevious(quant);
             this.log = log;
             this.features = features;
             this.outputs = outputs;
@@ -147,12 +144,7 @@ public final class EngineRoles {
         public void start() {
             subscription = log.subscribe(features, "quant", r -> {
                 FeatureVector fv = r.value();
-                ModelOutput last = previous.get(fv.market());
-                Prior prior = last == null ? Prior.uniform() : Prior.previous(last.distribution().orElseThrow());
-                ModelOutput out = quant.evaluate(fv, prior);
-                if (!out.isBlocked()) {
-                    previous.put(fv.market(), out);
-                }
+                ModelOutput out = priors.evaluate(fv);
                 log.publish(outputs, fv.market().value(), out);
             });
         }

@@ -17,10 +17,10 @@ import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.BundleItem;
 import com.m0club.protocol.bundle.EncodedBundle;
 import com.m0club.protocol.bundle.SignedBundle;
-import com.m0club.protocol.fixed.OutcomeProbability;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
-import com.m0club.protocol.id.OutcomeId;
+import com.m0club.protocol.registry.ItemRules;
+import com.m0club.protocol.registry.ItemViolation;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.sign.Commitment;
 import com.m0club.protocol.sign.QuorumCheck;
@@ -274,17 +274,9 @@ final class LedgerState {
 
     private void checkItem(String context, BundleItem item, Market market) {
         MarketId id = market.id();
-        if (!market.isActive()) {
-            throw new LedgerRejection(Reason.MARKET_NOT_ACTIVE, context + ": market " + id + " is "
-                    + market.status() + "; only ACTIVE markets accept items, so the whole bundle is rejected");
-        }
-        EpochSchedule schedule = market.schedule();
-        if (!schedule.isConsistent(item.epochId(), item.tick(), item.windowStartMs(), item.windowEndMs())) {
-            throw new LedgerRejection(Reason.WINDOW_INCONSISTENT, context + " (market " + id + "): epoch_id "
-                    + item.epochId() + ", tick " + item.tick() + ", window [" + item.windowStartMs() + ", "
-                    + item.windowEndMs() + ") is not on the registry grid (epoch_window_ms "
-                    + schedule.epochWindowMs() + ", publish_cadence_ms " + schedule.publishCadenceMs() + ", "
-                    + schedule.ticksPerEpoch() + " ticks per epoch)");
+        Optional<ItemViolation> violation = ItemRules.check(item, market);
+        if (violation.isPresent()) {
+            throw rejection(context, item, violation.get());
         }
         EpochEntry epoch = epochs.get(new EpochKey(id, item.epochId()));
         if (epoch != null && (epoch.startMs != item.windowStartMs() || epoch.endMs != item.windowEndMs())) {
@@ -292,16 +284,30 @@ final class LedgerState {
                     + item.epochId() + " already has window [" + epoch.startMs + ", " + epoch.endMs
                     + ") on the ledger, the item says [" + item.windowStartMs() + ", " + item.windowEndMs() + ")");
         }
-        List<OutcomeId> outcomes = item.distribution().outcomes().stream()
-                .map(OutcomeProbability::outcome).toList();
-        if (!outcomes.equals(market.outcomes())) {
-            throw new LedgerRejection(Reason.OUTCOMES_MISMATCH, context + " (market " + id + "): outcomes "
-                    + outcomes + " are not the market's outcomes " + market.outcomes());
-        }
         if (epoch != null && epoch.finalized != null) {
             throw new LedgerRejection(Reason.EPOCH_FINALIZED, context + " (market " + id + "): epoch "
                     + item.epochId() + " was finalized in slot " + epoch.finalized.slot() + " and never changes");
         }
+    }
+
+    /** The registry rule an item broke ({@link ItemRules}, shared with the signer agents), as a ledger rejection. */
+    private static LedgerRejection rejection(String context, BundleItem item, ItemViolation violation) {
+        return switch (violation) {
+            case ItemViolation.UnknownMarket v -> new LedgerRejection(Reason.MARKET_UNKNOWN, context + ": market "
+                    + v.market() + " is not registered");
+            case ItemViolation.MarketNotActive v -> new LedgerRejection(Reason.MARKET_NOT_ACTIVE, context
+                    + ": market " + v.market() + " is " + v.status()
+                    + "; only ACTIVE markets accept items, so the whole bundle is rejected");
+            case ItemViolation.WindowOffGrid v -> new LedgerRejection(Reason.WINDOW_INCONSISTENT, context
+                    + " (market " + v.market() + "): epoch_id " + item.epochId() + ", tick " + item.tick()
+                    + ", window [" + item.windowStartMs() + ", " + item.windowEndMs()
+                    + ") is not on the registry grid (epoch_window_ms " + v.schedule().epochWindowMs()
+                    + ", publish_cadence_ms " + v.schedule().publishCadenceMs() + ", "
+                    + v.schedule().ticksPerEpoch() + " ticks per epoch)");
+            case ItemViolation.OutcomesMismatch v -> new LedgerRejection(Reason.OUTCOMES_MISMATCH, context
+                    + " (market " + v.market() + "): outcomes " + v.actual() + " are not the market's outcomes "
+                    + v.expected());
+        };
     }
 
     private static Market minBy(List<Market> markets, ToLongFunction<Market> f) {

@@ -1,5 +1,6 @@
 package com.m0club.chain.local;
 
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.chain.CommitReceipt;
 import com.m0club.chain.RevealReceipt;
 import com.m0club.protocol.bundle.BundleItem;

@@ -1,5 +1,6 @@
 package com.m0club.chain.local;
 
+import com.m0club.protocol.testing.ManualClock;
 import static com.m0club.chain.local.Fixture.BTC;
 import static com.m0club.chain.local.Fixture.NBA;
 import static com.m0club.chain.local.Fixture.T0;

@@ -1,8 +1,8 @@
 package com.m0club.engine.aggregate;
 
-import com.m0club.engine.canonical.CanonicalBytes;
 import com.m0club.engine.canonical.EngineDigest;
 import com.m0club.protocol.bundle.QualityFlag;
+import com.m0club.protocol.codec.CanonicalWriter;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.id.OutcomeId;
@@ -113,7 +113,7 @@ public record FeatureVector(MarketId market, long epochId, long tick, long windo
     }
 
     public static Hash32 windowKey(MarketId market, long epochId, long tick, long windowStartMs, long windowEndMs) {
-        return EngineDigest.WINDOW.hash(new CanonicalBytes(96).u16(SCHEMA_VERSION).str(market.value()).u64(epochId)
+        return EngineDigest.WINDOW.hash(new CanonicalWriter(96).u16(SCHEMA_VERSION).str(market.value()).u64(epochId)
                 .u32(tick).u64(windowStartMs).u64(windowEndMs));
     }
 
@@ -134,7 +134,7 @@ public record FeatureVector(MarketId market, long epochId, long tick, long windo
     static byte[] canonicalBytes(MarketId market, long epochId, long tick, long windowStartMs, long windowEndMs,
             long tickStartMs, long tickEndMs, long asOfMs, long stalenessLimitMs, List<SourceEvidence> sources,
             Coverage coverage, long qualityFlags) {
-        CanonicalBytes w = new CanonicalBytes(256 + sources.size() * 160);
+        CanonicalWriter w = new CanonicalWriter(256 + sources.size() * 160);
         w.u16(SCHEMA_VERSION).str(market.value()).u64(epochId).u32(tick).u64(windowStartMs).u64(windowEndMs)
                 .u64(tickStartMs).u64(tickEndMs).u64(asOfMs).u64(stalenessLimitMs)
                 .u16(coverage.sourcesExpected()).u16(coverage.sourcesSeen()).u16(coverage.sourcesStale())

@@ -1,9 +1,9 @@
 package com.m0club.engine.ingest;
 
-import com.m0club.engine.canonical.CanonicalBytes;
 import com.m0club.engine.canonical.EngineDigest;
 import com.m0club.engine.source.QuotePayload;
 import com.m0club.engine.source.SourceQuote;
+import com.m0club.protocol.codec.CanonicalWriter;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.OutcomeId;
 import java.util.Map;
@@ -36,7 +36,7 @@ public final class EventIds {
 
     /** The preimage after the tag (exposed for the documentation's worked example and its test). */
     public static byte[] canonicalBytes(SourceQuote quote) {
-        CanonicalBytes w = new CanonicalBytes(96);
+        CanonicalWriter w = new CanonicalWriter(96);
         w.u16(SourceQuote.SCHEMA_VERSION)
                 .str(quote.source().value())
                 .str(quote.market().value())

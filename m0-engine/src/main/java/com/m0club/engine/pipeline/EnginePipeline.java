@@ -10,7 +10,7 @@ import com.m0club.engine.ingest.IngestResult;
 import com.m0club.engine.ingest.Ingestor;
 import com.m0club.engine.market.MarketLookup;
 import com.m0club.engine.quant.ModelOutput;
-import com.m0club.engine.quant.Prior;
+import com.m0club.engine.quant.PriorFromPrevious;
 import com.m0club.engine.quant.QuantConfig;
 import com.m0club.engine.quant.QuantMetrics;
 import com.m0club.engine.quant.QuantModel;
@@ -22,9 +22,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,8 +44,7 @@ public final class EnginePipeline {
     private final Ingestor ingestor;
     private final Aggregator aggregator;
     private final QuantModel quant;
-    private final boolean priorFromPrevious;
-    private final Map<MarketId, ModelOutput> lastPublished = new HashMap<>();
+    private final PriorFromPrevious priors;
 
     private EnginePipeline(Builder b) {
         this.markets = b.markets.stream().sorted(Comparator.comparing(Market::id)).toList();
@@ -55,7 +52,7 @@ public final class EnginePipeline {
         this.ingestor = new Ingestor(lookup, b.ingestConfig, b.clock, new IngestMetrics(b.registry));
         this.aggregator = new Aggregator(lookup, b.aggregatorConfig, new AggregatorMetrics(b.registry));
         this.quant = new QuantModel(b.quantConfig, b.sourceWeights, b.clock, new QuantMetrics(b.registry));
-        this.priorFromPrevious = b.priorFromPrevious;
+        this.priors = new PriorFromPrevious(quant, b.priorFromPrevious);
     }
 
     public static Builder builder() {
@@ -98,21 +95,12 @@ public final class EnginePipeline {
         if (fv.isEmpty()) {
             return Optional.empty();
         }
-        Prior prior = Prior.uniform();
-        ModelOutput previous = lastPublished.get(market);
-        if (priorFromPrevious && previous != null) {
-            prior = Prior.previous(previous.distribution().orElseThrow());
-        }
-        ModelOutput output = quant.evaluate(fv.get(), prior);
-        if (!output.isBlocked()) {
-            lastPublished.put(market, output);
-        }
-        return Optional.of(output);
+        return Optional.of(priors.evaluate(fv.get()));
     }
 
     /** The last publishable output of {@code market}. */
     public Optional<ModelOutput> lastPublished(MarketId market) {
-        return Optional.ofNullable(lastPublished.get(market));
+        return priors.lastPublished(market);
     }
 
     public List<Market> markets() {

@@ -7,6 +7,7 @@ import com.m0club.protocol.fixed.Distribution;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.id.ModelRef;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,8 +34,8 @@ public record BundleItem(
         Optional<Hash32> featuresHash) {
 
     public static final int VERSION = 1;
-    /** The interval levels protocol v1 allows, in basis points. */
-    public static final int[] CI_LEVELS_BPS = {9000, 9500, 9900};
+    /** The interval levels protocol v1 allows, in basis points, ascending (immutable). */
+    public static final List<Integer> CI_LEVELS_BPS = List.of(9000, 9500, 9900);
 
     public BundleItem {
         Checks.notNull("market_id", marketId);
@@ -57,7 +58,7 @@ public record BundleItem(
                             + " (origin 0); got epoch_id=" + epochId + " window=[" + windowStartMs + ", "
                             + windowEndMs + ")");
         }
-        if (ciLevelBps != 9000 && ciLevelBps != 9500 && ciLevelBps != 9900) {
+        if (!CI_LEVELS_BPS.contains(ciLevelBps)) {
             throw new ProtocolException(ErrorCode.OUT_OF_RANGE, "ci_level_bps",
                     "must be one of 9000, 9500, 9900, got " + ciLevelBps);
         }

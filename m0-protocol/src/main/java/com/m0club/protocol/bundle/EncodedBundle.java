@@ -2,6 +2,7 @@ package com.m0club.protocol.bundle;
 
 import com.m0club.protocol.ErrorCode;
 import com.m0club.protocol.ProtocolException;
+import com.m0club.protocol.codec.CanonicalWriter;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.hash.HashTag;
 import com.m0club.protocol.hash.MerkleProof;

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * The domain tags of protocol v1. A tag is prefixed to every hash preimage so that bytes hashed for one purpose (a
  * merkle leaf) can never be replayed as another (a node, a bundle, a signed message, a commitment).
  */
-public enum HashTag {
+public enum HashTag implements DomainTag {
     LEAF("M0_LEAF_V1"),
     NODE("M0_NODE_V1"),
     BUNDLE("M0_BUNDLE_V1"),
@@ -22,6 +22,7 @@ public enum HashTag {
     }
 
     /** The tag as written in the preimage. */
+    @Override
     public String ascii() {
         return ascii;
     }

@@ -1,5 +1,6 @@
 package com.m0club.protocol.hash;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -16,6 +17,17 @@ public final class TaggedHash {
     }
 
     private TaggedHash() {}
+
+    /**
+     * {@code sha256(ascii(tag) || bytes)} for a tag outside the protocol's own set (an engine record's id): the
+     * same function as {@link #of(HashTag, byte[])}.
+     */
+    public static Hash32 of(DomainTag tag, byte[] bytes) {
+        MessageDigest md = newDigest();
+        md.update(tag.ascii().getBytes(StandardCharsets.US_ASCII));
+        md.update(bytes);
+        return Hash32.wrap(md.digest());
+    }
 
     public static Hash32 of(HashTag tag, byte[] bytes) {
         return of(tag, bytes, 0, bytes.length);

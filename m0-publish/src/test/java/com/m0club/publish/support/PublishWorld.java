@@ -1,5 +1,6 @@
 package com.m0club.publish.support;
 
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.chain.LedgerEvent;
 import com.m0club.chain.local.LocalLedger;
 import com.m0club.protocol.bundle.EncodedBundle;

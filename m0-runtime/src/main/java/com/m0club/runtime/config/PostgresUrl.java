@@ -116,6 +116,14 @@ public final class PostgresUrl {
         return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The URL exactly as configured, credentials included: what m0-store's {@code Database} is given (it splits the
+     * credentials itself). Never log it.
+     */
+    public String text() {
+        return raw;
+    }
+
     public String host() {
         return host;
     }

@@ -5,8 +5,8 @@ import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.BundleHeader;
 import com.m0club.protocol.bundle.BundleItem;
 import com.m0club.protocol.bundle.EncodedBundle;
-import com.m0club.protocol.fixed.OutcomeProbability;
-import com.m0club.protocol.id.OutcomeId;
+import com.m0club.protocol.registry.ItemRules;
+import com.m0club.protocol.registry.ItemViolation;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.sign.SignerKey;
 import com.m0club.protocol.sign.SignerSet;
@@ -15,7 +15,6 @@ import com.m0club.protocol.time.EpochSchedule;
 import com.m0club.signer.BundleSummary;
 import com.m0club.signer.RefusalReason;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,8 +26,9 @@ import java.util.Optional;
  * <ol>
  *   <li>Strict decode ({@link BundleCodec#decode}): canonical bytes only; the bundle hash is recomputed here.</li>
  *   <li>{@code header.signer_set_id} is this agent's set, the set is not RETIRED, and the agent's key is in it.</li>
- *   <li>Every item's market is known and ACTIVE, its epoch/tick/window lie on the market's {@link EpochSchedule},
- *       and its outcome ids are exactly the market's outcomes.</li>
+ *   <li>Every item agrees with the market registry ({@link ItemRules}, the same rules the ledger applies): its market
+ *       is known and ACTIVE, its epoch/tick/window lie on the market's {@link EpochSchedule}, and its outcome ids are
+ *       exactly the market's outcomes.</li>
  *   <li>Freshness against the agent's own clock: {@code produced_at_ms} at most {@code max_clock_skew_ms} ahead and
  *       at most {@code max_commit_staleness_ms} behind, each the strictest (smallest) over the bundle's markets;
  *       then the agent's own bound, whatever the markets say: {@code produced_at_ms - now <= maxClockSkewMs}
@@ -101,22 +101,12 @@ public final class SignPolicy {
             BundleItem item = items.get(i);
             String field = "items[" + i + "]";
             Optional<Market> found = markets.find(item.marketId());
-            if (found.isEmpty()) {
-                return refuse(RefusalReason.UNKNOWN_MARKET, field + ".market_id: market " + item.marketId()
-                        + " is not in this agent's registry", summary);
+            Optional<ItemViolation> violation = ItemRules.check(item, found);
+            if (violation.isPresent()) {
+                return refuse(violation.get(), field, item, summary);
             }
-            Market market = found.get();
-            if (!market.isActive()) {
-                return refuse(RefusalReason.MARKET_NOT_ACTIVE, field + ".market_id: market " + item.marketId()
-                        + " is " + market.status() + "; only ACTIVE markets are signed", summary);
-            }
+            Market market = found.orElseThrow();
             EpochSchedule schedule = market.schedule();
-            if (!schedule.isConsistent(item.epochId(), item.tick(), item.windowStartMs(), item.windowEndMs())) {
-                return refuse(RefusalReason.WINDOW_INCONSISTENT, field + ": market " + item.marketId()
-                        + " has epoch_window_ms=" + schedule.epochWindowMs() + " and " + schedule.ticksPerEpoch()
-                        + " ticks per epoch, but the item has epoch_id=" + item.epochId() + " tick=" + item.tick()
-                        + " window=[" + item.windowStartMs() + ", " + item.windowEndMs() + ")", summary);
-            }
             long tickStart = item.windowStartMs() + item.tick() * schedule.publishCadenceMs();
             long tickEnd = tickStart + schedule.publishCadenceMs();
             if (producedAt < tickStart - maxClockSkewMs || producedAt >= tickEnd + maxClockSkewMs) {
@@ -124,14 +114,6 @@ public final class SignPolicy {
                         + item.tick() + " covers [" + tickStart + ", " + tickEnd + ") ms, which (widened by the max "
                         + "clock skew of " + maxClockSkewMs + " ms) does not contain header.produced_at_ms="
                         + producedAt, summary);
-            }
-            List<OutcomeId> outcomes = new ArrayList<>(item.distribution().size());
-            for (OutcomeProbability o : item.distribution().outcomes()) {
-                outcomes.add(o.outcome());
-            }
-            if (!outcomes.equals(market.outcomes())) {
-                return refuse(RefusalReason.OUTCOMES_MISMATCH, field + ".outcomes: market " + item.marketId()
-                        + " has outcomes " + market.outcomes() + " but the item has " + outcomes, summary);
             }
             maxSkew = Math.min(maxSkew, market.timing().maxClockSkewMs());
             maxStaleness = Math.min(maxStaleness, market.timing().maxCommitStalenessMs());
@@ -156,6 +138,26 @@ public final class SignPolicy {
 
     public SignerSet signerSet() {
         return signerSet;
+    }
+
+    /** The registry rule an item broke, as this agent's refusal reason and message. */
+    private static PolicyDecision refuse(ItemViolation violation, String field, BundleItem item,
+            Optional<BundleSummary> summary) {
+        return switch (violation) {
+            case ItemViolation.UnknownMarket v -> refuse(RefusalReason.UNKNOWN_MARKET, field + ".market_id: market "
+                    + v.market() + " is not in this agent's registry", summary);
+            case ItemViolation.MarketNotActive v -> refuse(RefusalReason.MARKET_NOT_ACTIVE, field
+                    + ".market_id: market " + v.market() + " is " + v.status() + "; only ACTIVE markets are signed",
+                    summary);
+            case ItemViolation.WindowOffGrid v -> refuse(RefusalReason.WINDOW_INCONSISTENT, field + ": market "
+                    + v.market() + " has epoch_window_ms=" + v.schedule().epochWindowMs() + " and "
+                    + v.schedule().ticksPerEpoch() + " ticks per epoch, but the item has epoch_id=" + item.epochId()
+                    + " tick=" + item.tick() + " window=[" + item.windowStartMs() + ", " + item.windowEndMs() + ")",
+                    summary);
+            case ItemViolation.OutcomesMismatch v -> refuse(RefusalReason.OUTCOMES_MISMATCH, field
+                    + ".outcomes: market " + v.market() + " has outcomes " + v.expected() + " but the item has "
+                    + v.actual(), summary);
+        };
     }
 
     private static PolicyDecision refuse(RefusalReason reason, String message, Optional<BundleSummary> summary) {

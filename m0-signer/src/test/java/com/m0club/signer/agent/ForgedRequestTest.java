@@ -9,7 +9,7 @@ import com.m0club.protocol.bundle.EncodedBundle;
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.Fixtures;
-import com.m0club.signer.Fixtures.MutableClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.RefusalReason;
 import com.m0club.signer.SignerWire;
 import com.m0club.signer.keystore.KeyStoreFile;
@@ -41,7 +41,7 @@ class ForgedRequestTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private SignerAgentMetrics metrics;

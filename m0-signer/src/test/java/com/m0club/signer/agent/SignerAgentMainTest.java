@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.Fixtures;
-import com.m0club.signer.Fixtures.MutableClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.SignerWire;
 import com.m0club.signer.keystore.KeyFileException;
 import com.m0club.signer.keystore.KeyStoreFile;
@@ -29,7 +29,7 @@ class SignerAgentMainTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private Path keyFile;
     private Path config;
     private final Map<String, String> env = new HashMap<>();

@@ -9,7 +9,7 @@ import com.m0club.protocol.sign.SignerSignature;
 import com.m0club.signer.AgentCluster;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.Fixtures;
-import com.m0club.signer.Fixtures.MutableClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.LogCapture;
 import com.m0club.signer.RefusalReason;
 import com.m0club.signer.SignerWire;
@@ -34,7 +34,7 @@ class SignerAgentServerTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private AgentCluster cluster;
 

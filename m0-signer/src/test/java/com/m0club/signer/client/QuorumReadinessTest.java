@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.m0club.signer.AgentCluster;
 import com.m0club.signer.Fixtures;
-import com.m0club.signer.Fixtures.MutableClock;
+import com.m0club.protocol.testing.ManualClock;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +25,7 @@ class QuorumReadinessTest {
 
     @Test
     void roundsThatFailToReachQuorumMakeReadinessDownUntilARoundSucceeds() throws Exception {
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(NOW);
         try (AgentCluster c = new AgentCluster(dir, 3, 2, clock, Fixtures.directory(), Optional.empty())) {
             ThresholdSignerMetrics metrics = new ThresholdSignerMetrics(new PrometheusRegistry());
             try (ThresholdSigner signer = ThresholdSigner.builder().signerSet(c.set).endpoints(c.endpoints())

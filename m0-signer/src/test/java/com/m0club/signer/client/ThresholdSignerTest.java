@@ -11,7 +11,7 @@ import com.m0club.protocol.sign.SignerSignature;
 import com.m0club.signer.AgentCluster;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.Fixtures;
-import com.m0club.signer.Fixtures.MutableClock;
+import com.m0club.protocol.testing.ManualClock;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class ThresholdSignerTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ThresholdSignerMetrics metrics;
 

@@ -17,7 +17,7 @@ import com.m0club.protocol.sign.SignerSet;
 import com.m0club.protocol.sign.SignerSetStatus;
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.Fixtures;
-import com.m0club.signer.Fixtures.MutableClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.RefusalReason;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class SignPolicyTest {
     private final List<SigningKey> keys = Fixtures.keys(3);
     private final SignerSet set = Fixtures.set(2, keys);
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private final SignPolicy policy = new SignPolicy(set, keys.get(0).publicKey(), Fixtures.directory(), clock);
 
     private PolicyDecision.Refused refused(EncodedBundle bundle, RefusalReason reason) {

@@ -15,7 +15,10 @@ import java.util.Optional;
  *   <li>{@code postgresql://[user[:password]@]host[:port][,...]/db[?sslmode=..]} (libpq style; {@code postgres://}
  *       too); user and password are percent-decoded</li>
  * </ul>
- * Other query parameters pass through to the driver unchanged.
+ * Other query parameters pass through to the driver unchanged. The path must be exactly one database name.
+ *
+ * <p>This is the one PostgreSQL URL parser: the config key {@code M0_POSTGRES_URL} (m0-runtime) only checks the
+ * scheme at load and carries the text unchanged to {@link Database}, which parses it here.
  *
  * @param jdbcUrl the JDBC URL with any {@code user} and {@code password} parameters removed
  */
@@ -58,13 +61,20 @@ public record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String
             }
         } else {
             throw new IllegalArgumentException("postgres url: must start with jdbc:postgresql:// or postgresql://,"
-                    + " got " + redact(u));
+                    + " got " + scheme(u));
         }
         int q = rest.indexOf('?');
         String base = q < 0 ? rest : rest.substring(0, q);
         String hosts = base.contains("/") ? base.substring(0, base.indexOf('/')) : base;
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("postgres url: names no host, got " + redact(u));
+        }
+        String database = base.contains("/") ? base.substring(base.indexOf('/') + 1) : "";
+        if (database.isEmpty()) {
+            throw new IllegalArgumentException("postgres url: names no database (host/db), got " + redact(u));
+        }
+        if (database.contains("/")) {
+            throw new IllegalArgumentException("postgres url: the path must be one database name, got " + redact(u));
         }
         List<String> kept = new ArrayList<>();
         if (q >= 0) {
@@ -90,6 +100,13 @@ public record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String
     @Override
     public String toString() {
         return jdbcUrl + user.map(x -> " (user " + x + ")").orElse("") + password.map(x -> " (password ***)").orElse("");
+    }
+
+    /** The scheme of text that is not a PostgreSQL URL, never the rest (it may be a pasted password). */
+    private static String scheme(String text) {
+        int sep = text.indexOf("://");
+        String scheme = sep < 0 ? "" : text.substring(0, sep);
+        return scheme.matches("[A-Za-z][A-Za-z0-9+.:-]{0,30}") ? "scheme " + scheme + "://" : "text that is not a URL";
     }
 
     /** Replaces anything that looks like a password in a URL we could not parse. */

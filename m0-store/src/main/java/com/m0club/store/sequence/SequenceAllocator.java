@@ -60,7 +60,7 @@ public final class SequenceAllocator {
                     row -> row.getString(1), signerSetId);
             if (status.isEmpty()) {
                 throw jdbc.metrics().notFound(op, "signer set " + signerSetId + " is not registered: store it"
-                        + " (SignerSetStore.insert, m0 signer-set ...) before allocating sequences for it");
+                        + " (SignerSetStore.insert; there is no m0 command for it yet) before allocating sequences for it");
             }
             tx.update("INSERT INTO signer_set_sequences (signer_set_id, last_sequence) VALUES (?, 0)"
                     + " ON CONFLICT (signer_set_id) DO NOTHING", signerSetId);

@@ -42,4 +42,30 @@ class PostgresUrlTest {
         assertThatThrownBy(() -> PostgresUrl.parse(" ")).hasMessageContaining("is required");
         assertThatThrownBy(() -> PostgresUrl.parse("postgresql:///m0")).hasMessageContaining("names no host");
     }
+
+    // Cases moved from m0-runtime's PostgresUrlTest when that copy of the parser was removed.
+
+    @Test
+    void ipv6HostsAndDefaultPortsPassThrough() {
+        PostgresUrl url = PostgresUrl.parse("postgres://[::1]:5432/m0");
+        assertThat(url.user()).isEmpty();
+        assertThat(url.password()).isEmpty();
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5432/m0");
+
+        PostgresUrl jdbc = PostgresUrl.parse("jdbc:postgresql://localhost/m0?user=app&password=s3cret&ssl=true");
+        assertThat(jdbc.user()).contains("app");
+        assertThat(jdbc.password()).contains("s3cret");
+        assertThat(jdbc.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost/m0?ssl=true");
+    }
+
+    @Test
+    void otherShapesAreRefusedWithoutEchoingThem() {
+        for (String bad : new String[] {"mysql://u:hunter2@h/db", "postgresql://u:hunter2@h", "postgresql:///db",
+                "postgresql://u:hunter2@h/db/extra", "hunter2", "jdbc:postgresql://h:5432/?password=hunter2"}) {
+            assertThatThrownBy(() -> PostgresUrl.parse(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("postgres url: ")
+                    .hasMessageNotContaining("hunter2");
+        }
+    }
 }
