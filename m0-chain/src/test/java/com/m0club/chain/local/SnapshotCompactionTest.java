@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.m0club.chain.EpochStatus;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.protocol.sign.SignerSetStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
