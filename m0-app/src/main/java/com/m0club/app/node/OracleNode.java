@@ -22,7 +22,7 @@ import com.m0club.engine.quant.QuantMetrics;
 import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.quant.SourceWeights;
 import com.m0club.engine.source.SourceQuote;
-import com.m0club.engine.source.sim.Simulator;
+import com.m0club.devkit.sim.Simulator;
 import com.m0club.protocol.bundle.SignedBundle;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.registry.MarketStatus;

@@ -9,7 +9,7 @@ import com.m0club.engine.quant.ModelOutput;
 import com.m0club.engine.quant.Prior;
 import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.source.SourceQuote;
-import com.m0club.engine.source.sim.Simulator;
+import com.m0club.devkit.sim.Simulator;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.runtime.lifecycle.Service;
 import com.m0club.store.eventlog.EventLog;

@@ -1,26 +1,14 @@
-package com.m0club.store.postgres;
+package com.m0club.devkit.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.m0club.protocol.id.MarketId;
-import com.m0club.protocol.id.OutcomeId;
-import com.m0club.protocol.registry.Domain;
-import com.m0club.protocol.registry.LedgerTiming;
-import com.m0club.protocol.registry.Market;
-import com.m0club.protocol.registry.MarketStatus;
-import com.m0club.protocol.registry.Tier;
-import com.m0club.protocol.time.EpochSchedule;
-import com.m0club.store.TestPostgres;
-import com.m0club.store.registry.MarketRegistryStore;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,16 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded server against real binaries: restarts keep data, and every documented failure is recoverable. */
 class EmbeddedPostgresTest {
-    private static final InstantSource CLOCK = InstantSource.fixed(java.time.Instant.ofEpochMilli(1_700_000_000_000L));
-
     @TempDir
     Path dir;
-
-    private static Market market(String id) {
-        return new Market(MarketId.of(id), Domain.CRYPTO, "A test market", Tier.FAST,
-                List.of(OutcomeId.of("UP"), OutcomeId.of("DOWN")), new EpochSchedule(3_600_000, 1_000),
-                LedgerTiming.DEFAULTS, MarketStatus.ACTIVE);
-    }
 
     @Test
     void dataSurvivesARestartOnTheSameDataDirectory() {
@@ -48,11 +28,8 @@ class EmbeddedPostgresTest {
             cold = pg.startupReport().orElseThrow();
             port = pg.port();
             assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + port + "/m0?user=postgres");
-            try (Database db = Database.connect(pg.jdbcUrl(), new PrometheusRegistry())) {
-                assertThat(db.migrate().applied()).isGreaterThanOrEqualTo(3);
-                new MarketRegistryStore(db, CLOCK).upsert(market("SURVIVES_RESTART"));
-                assertThat(db.ping()).isTrue();
-            }
+            Sql.execute(pg.jdbcUrl(), "CREATE TABLE probe (id text PRIMARY KEY)");
+            Sql.execute(pg.jdbcUrl(), "INSERT INTO probe VALUES ('SURVIVES_RESTART')");
         }
         assertThat(cold.unpackedBinaries()).isTrue();
         assertThat(cold.initializedDataDir()).isTrue();
@@ -62,10 +39,7 @@ class EmbeddedPostgresTest {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir).port(0).build().start()) {
             warm = pg.startupReport().orElseThrow();
             assertThat(pg.port()).as("port 0 is picked once and remembered").isEqualTo(port);
-            try (Database db = Database.connect(pg.jdbcUrl(), new PrometheusRegistry())) {
-                assertThat(db.migrate().applied()).isZero();
-                assertThat(new MarketRegistryStore(db, CLOCK).get(MarketId.of("SURVIVES_RESTART"))).isPresent();
-            }
+            assertThat(Sql.queryOne(pg.jdbcUrl(), "SELECT id FROM probe")).hasValue("SURVIVES_RESTART");
         }
         assertThat(warm.unpackedBinaries()).isFalse();
         assertThat(warm.initializedDataDir()).isFalse();
@@ -76,11 +50,9 @@ class EmbeddedPostgresTest {
     @Test
     void theServerCommitsDurablyAndRefusesToBeToldOtherwise() {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir).port(0)
-                .binariesDir(TestPostgres.sharedBinariesDir()).build().start();
-                Database db = Database.connect(pg.jdbcUrl(), new PrometheusRegistry())) {
+                .binariesDir(Sql.sharedBinariesDir()).build().start()) {
             for (String name : List.of("synchronous_commit", "fsync", "full_page_writes")) {
-                assertThat(db.jdbc().queryOne("test.show", "SHOW " + name, rs -> rs.getString(1)))
-                        .as(name).hasValue("on");
+                assertThat(Sql.queryOne(pg.jdbcUrl(), "SHOW " + name)).as(name).hasValue("on");
             }
         }
         assertThatThrownBy(() -> EmbeddedPostgres.builder().setting("synchronous_commit", "off"))
@@ -94,7 +66,7 @@ class EmbeddedPostgresTest {
     @Test
     void aStalePidFileWhosePidBelongsToAnotherProcessDoesNotBlockTheStart() throws Exception {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().dataDir(dir).port(0)
-                .binariesDir(TestPostgres.sharedBinariesDir());
+                .binariesDir(Sql.sharedBinariesDir());
         builder.build().start().close();
         // What a crash leaves behind when the pid was reused meanwhile: here, our own (live, non-postgres) JVM.
         Files.writeString(dir.resolve("postgres/postmaster.pid"), ProcessHandle.current().pid() + "\n"
@@ -107,13 +79,13 @@ class EmbeddedPostgresTest {
     @Test
     void aServerOrphanedByAKilledProcessIsStoppedAndReplaced() throws Exception {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().dataDir(dir).port(0)
-                .binariesDir(TestPostgres.sharedBinariesDir());
+                .binariesDir(Sql.sharedBinariesDir());
         String version;
         try (EmbeddedPostgres pg = builder.build().start()) {
             version = pg.startupReport().orElseThrow().version();
         }
         // Start the server behind the launcher's back, as a JVM killed with -9 would leave it.
-        Path pgCtl = TestPostgres.sharedBinariesDir().resolve(version).resolve("bin/pg_ctl");
+        Path pgCtl = Sql.sharedBinariesDir().resolve(version).resolve("bin/pg_ctl");
         Process p = new ProcessBuilder(ServerUser.detect().wrap(List.of(pgCtl.toString(), "-D",
                 dir.resolve("postgres").toString(), "-l", dir.resolve("orphan.log").toString(), "-w", "-s", "start")))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("orphan-ctl.log").toFile())
@@ -137,7 +109,7 @@ class EmbeddedPostgresTest {
     void aTakenPortIsAClearError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir).port(taken.getLocalPort())
-                    .binariesDir(TestPostgres.sharedBinariesDir()).build();
+                    .binariesDir(Sql.sharedBinariesDir()).build();
             assertThatThrownBy(pg::start)
                     .isInstanceOf(EmbeddedPostgresException.class)
                     .hasMessageContaining("port " + taken.getLocalPort())
@@ -151,7 +123,7 @@ class EmbeddedPostgresTest {
         Files.createDirectories(dir.resolve("postgres"));
         Files.writeString(dir.resolve("postgres/notes.txt"), "not a database");
         EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir).port(0)
-                .binariesDir(TestPostgres.sharedBinariesDir()).build();
+                .binariesDir(Sql.sharedBinariesDir()).build();
         assertThatThrownBy(pg::start)
                 .isInstanceOf(EmbeddedPostgresException.class)
                 .hasMessageContaining("is not a PostgreSQL data directory")
@@ -161,7 +133,7 @@ class EmbeddedPostgresTest {
     @Test
     void aSecondServerOnTheSameDataDirectoryIsRefused() {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().dataDir(dir).port(0)
-                .binariesDir(TestPostgres.sharedBinariesDir());
+                .binariesDir(Sql.sharedBinariesDir());
         try (EmbeddedPostgres first = builder.build().start()) {
             assertThatThrownBy(() -> builder.build().start())
                     .isInstanceOf(EmbeddedPostgresException.class)
@@ -177,17 +149,15 @@ class EmbeddedPostgresTest {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().dataDir(dir).port(0)
                 .serverUserMode(ServerUser.Mode.UNPRIVILEGED_USER);
-        try (EmbeddedPostgres pg = builder.build().start();
-                Database db = Database.connect(pg.jdbcUrl(), new PrometheusRegistry())) {
-            db.migrate();
-            new MarketRegistryStore(db, CLOCK).upsert(market("RUNS_AS_NOBODY"));
+        try (EmbeddedPostgres pg = builder.build().start()) {
+            Sql.execute(pg.jdbcUrl(), "CREATE TABLE probe (id text PRIMARY KEY)");
+            Sql.execute(pg.jdbcUrl(), "INSERT INTO probe VALUES ('RUNS_AS_NOBODY')");
             assertThat(Files.getOwner(dir.resolve("postgres/PG_VERSION")).getName()).isEqualTo("nobody");
         }
         // And back to the user-namespace mode on the same data directory.
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir).port(0)
-                .serverUserMode(ServerUser.Mode.USER_NAMESPACE).build().start();
-                Database db = Database.connect(pg.jdbcUrl(), new PrometheusRegistry())) {
-            assertThat(new MarketRegistryStore(db, CLOCK).get(MarketId.of("RUNS_AS_NOBODY"))).isPresent();
+                .serverUserMode(ServerUser.Mode.USER_NAMESPACE).build().start()) {
+            assertThat(Sql.queryOne(pg.jdbcUrl(), "SELECT id FROM probe")).hasValue("RUNS_AS_NOBODY");
         }
     }
 

@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 /**
  * How a simulated market's hidden true probabilities move (docs/quant.md, "Simulator"). The truth is a softmax of a

@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 import com.m0club.engine.source.SourceQuote;
 import com.m0club.protocol.id.OutcomeId;

@@ -1,4 +1,4 @@
-package com.m0club.store.postgres;
+package com.m0club.devkit.postgres;
 
 /**
  * The embedded PostgreSQL could not be prepared, started or stopped. The message says what went wrong and what to

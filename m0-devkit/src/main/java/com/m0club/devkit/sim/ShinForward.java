@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 /**
  * Shin's model run forward: the prices a bookmaker facing a share {@code z} of insider money sets for true

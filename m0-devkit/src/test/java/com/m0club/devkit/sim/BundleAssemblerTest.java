@@ -1,12 +1,12 @@
-package com.m0club.engine.bundle;
+package com.m0club.devkit.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.m0club.engine.TestMarkets;
+import com.m0club.engine.bundle.BundleAssembler;
 import com.m0club.engine.pipeline.EnginePipeline;
 import com.m0club.engine.quant.ModelOutput;
 import com.m0club.engine.source.sim.SimulatedClock;
-import com.m0club.engine.source.sim.Simulator;
 import com.m0club.protocol.bundle.Bundle;
 import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.EncodedBundle;

@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 import com.m0club.engine.source.QuoteKind;
 import com.m0club.engine.source.SourceQuote;
@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The ground-truth market simulator (QUANT.md, "Ground truth: the simulator"): for each market a hidden true
+ * The ground-truth market simulator (docs/quant.md, "Ground truth: the simulator"): for each market a hidden true
  * probability path, and a set of sources that observe it with their own noise, bias, latency, margin, update rate and
  * outages, some of them adversarial. It is the default source of {@code m0 dev} and the reference every forecast is
  * scored against.

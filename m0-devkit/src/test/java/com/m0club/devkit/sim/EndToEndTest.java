@@ -1,4 +1,4 @@
-package com.m0club.engine.pipeline;
+package com.m0club.devkit.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,9 @@ import com.m0club.engine.TestMarkets;
 import com.m0club.engine.TestMetrics;
 import com.m0club.engine.aggregate.AggregatorConfig;
 import com.m0club.engine.ingest.IngestResult;
+import com.m0club.engine.pipeline.EnginePipeline;
 import com.m0club.engine.quant.ModelOutput;
 import com.m0club.engine.source.sim.SimulatedClock;
-import com.m0club.engine.source.sim.Simulator;
 import com.m0club.protocol.fixed.Distribution;
 import com.m0club.protocol.fixed.FixedPoint;
 import com.m0club.protocol.id.MarketId;

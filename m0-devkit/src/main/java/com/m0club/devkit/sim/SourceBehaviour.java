@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 /**
  * How a simulated source relates to the truth beyond its noise. Adversarial behaviours exist so that the screening,

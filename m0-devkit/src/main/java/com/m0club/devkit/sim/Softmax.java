@@ -1,4 +1,4 @@
-package com.m0club.engine.source.sim;
+package com.m0club.devkit.sim;
 
 /** {@code softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x)}, over {@link StrictMath} for reproducibility. */
 final class Softmax {
