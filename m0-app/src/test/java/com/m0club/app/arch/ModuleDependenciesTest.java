@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * Keeps the module graph of ARCHITECTURE.md honest over the production code of every module (m0-app's test
  * classpath holds them all): dependencies point down, the protocol core and the runtime depend on no other module,
  * the signer agent (a security boundary) and the ledger depend on the protocol only, the API reads the publishing
- * plane's view and nothing else, and nothing depends on the app.
+ * plane's view and nothing else, the dev tooling (m0-devkit) is used by the app alone, and nothing depends on the
+ * app.
  */
 class ModuleDependenciesTest {
     static final JavaClasses CLASSES = new ClassFileImporter()
@@ -29,13 +30,15 @@ class ModuleDependenciesTest {
                 .layer("chain").definedBy("com.m0club.chain..")
                 .layer("publish").definedBy("com.m0club.publish..")
                 .layer("api").definedBy("com.m0club.api..")
+                .layer("devkit").definedBy("com.m0club.devkit..")
                 .layer("app").definedBy("com.m0club.app..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("devkit").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("publish").mayOnlyBeAccessedByLayers("api", "app")
                 .whereLayer("chain").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("signer").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("devkit", "app")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("publish", "api", "app")
                 .check(CLASSES);
