@@ -1,7 +1,7 @@
 package com.m0club.app.node;
 
+import com.m0club.devkit.postgres.EmbeddedPostgres;
 import com.m0club.store.postgres.Database;
-import com.m0club.store.postgres.EmbeddedPostgres;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Optional;
 

@@ -4,6 +4,7 @@ import com.m0club.api.rest.ApiServer;
 import com.m0club.app.roles.BundlerRole;
 import com.m0club.app.roles.EngineRoles;
 import com.m0club.app.roles.Periodic;
+import com.m0club.app.roles.QuoteSources;
 import com.m0club.app.roles.SubmitterRole;
 import com.m0club.chain.Ledger;
 import com.m0club.chain.local.LocalLedger;
@@ -22,8 +23,8 @@ import com.m0club.engine.quant.QuantConfig;
 import com.m0club.engine.quant.QuantMetrics;
 import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.quant.SourceWeights;
+import com.m0club.engine.source.QuoteSource;
 import com.m0club.engine.source.SourceQuote;
-import com.m0club.engine.source.sim.Simulator;
 import com.m0club.engine.topic.EngineTopics;
 import com.m0club.eventlog.EventLog;
 import com.m0club.eventlog.InProcessEventLog;
@@ -92,7 +93,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In the dev profile the embedded defaults stand in for the production services, all real: an embedded
  * PostgreSQL under {@code <data_dir>/postgres}, n signer agents with keys under {@code <data_dir>/keys} reached over
- * loopback HTTP, the local ledger under {@code <data_dir>/ledger}, the in-process event log and the simulator source.
+ * loopback HTTP, the local ledger under {@code <data_dir>/ledger}, the in-process event log and the simulator source
+ * (or the {@code quote_source} configured).
  */
 public final class OracleNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OracleNode.class);
@@ -132,7 +134,7 @@ public final class OracleNode implements AutoCloseable {
         return start(options, Optional.empty());
     }
 
-    /** Starts a node whose ingestor also hands every simulated quote to {@code quoteTap} (measurements, tests). */
+    /** Starts a node whose ingestor also hands every source quote to {@code quoteTap} (measurements, tests). */
     public static OracleNode start(NodeOptions options, Optional<Consumer<SourceQuote>> quoteTap) {
         StartChecks.requireSupported(options.config(), options.roles());
         OracleNode node = new OracleNode(options);
@@ -200,10 +202,9 @@ public final class OracleNode implements AutoCloseable {
         MarketLookup lookup = MarketLookup.of(simulated);
 
         if (options.runs(Role.INGESTOR)) {
-            Simulator sim = Simulator.builder().seed(options.simulatorSeed()).markets(simulated)
-                    .startMs(clock.millis()).adversarialPerMarket(1).build();
+            QuoteSource source = QuoteSources.of(options.config(), simulated, options.simulatorSeed(), clock, registry);
             Ingestor ingestor = new Ingestor(lookup, IngestConfig.DEFAULTS, clock, new IngestMetrics(registry));
-            start(new EngineRoles.IngestRole(sim, ingestor, log, EVENTS, clock, options.engineTick(), taskErrors,
+            start(new EngineRoles.IngestRole(source, ingestor, log, EVENTS, clock, options.engineTick(), taskErrors,
                     quoteTap));
         }
         if (options.runs(Role.AGGREGATOR)) {

@@ -8,8 +8,8 @@ import com.m0club.engine.ingest.NormalizedEvent;
 import com.m0club.engine.quant.ModelOutput;
 import com.m0club.engine.quant.PriorFromPrevious;
 import com.m0club.engine.quant.QuantModel;
+import com.m0club.engine.source.QuoteSource;
 import com.m0club.engine.source.SourceQuote;
-import com.m0club.engine.source.sim.Simulator;
 import com.m0club.eventlog.EventLog;
 import com.m0club.eventlog.Subscription;
 import com.m0club.eventlog.Topic;
@@ -27,15 +27,17 @@ import java.util.List;
 public final class EngineRoles {
     private EngineRoles() {}
 
-    /** The ingestor: polls the simulator source, validates and de-margins each quote, emits to {@code m0.events}. */
+    /** The ingestor: polls its quote source, validates and de-margins each quote, emits to {@code m0.events}. */
     public static final class IngestRole implements Service {
+        private final QuoteSource source;
         private final Periodic ticker;
 
-        public IngestRole(Simulator simulator, Ingestor ingestor, EventLog log, Topic<NormalizedEvent> events,
+        public IngestRole(QuoteSource source, Ingestor ingestor, EventLog log, Topic<NormalizedEvent> events,
                 InstantSource clock, Duration period, Counter taskErrors,
                 java.util.Optional<java.util.function.Consumer<SourceQuote>> tap) {
+            this.source = source;
             this.ticker = new Periodic("ingestor", period, () -> {
-                List<SourceQuote> quotes = simulator.advanceTo(clock.millis());
+                List<SourceQuote> quotes = source.poll(clock.instant());
                 for (SourceQuote q : quotes) {
                     tap.ifPresent(t -> t.accept(q));
                     if (ingestor.ingest(q) instanceof IngestResult.Accepted a) {
@@ -52,12 +54,14 @@ public final class EngineRoles {
 
         @Override
         public void start() {
+            source.start();
             ticker.start();
         }
 
         @Override
         public void close() {
             ticker.close();
+            source.close();
         }
     }
 

@@ -3,21 +3,13 @@ package com.m0club.engine.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.m0club.engine.TestMarkets;
-import com.m0club.engine.source.sim.Simulator;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.id.OutcomeId;
 import com.m0club.protocol.id.SourceId;
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class QuoteJsonlTest {
 
@@ -35,24 +27,6 @@ class QuoteJsonlTest {
         assertThat(QuoteJsonl.toLine(e)).isEqualTo("{\"v\":1,\"source\":\"sim.exch-3\",\"market\":\"NBA_LAL_BOS\","
                 + "\"event_time_ms\":61250,\"kind\":\"EXCHANGE_PRICE\",\"prices\":{\"AWAY_WIN\":0.452,"
                 + "\"HOME_WIN\":0.549},\"spread\":0.02,\"trace_id\":\"0b1d\"}");
-    }
-
-    @Test
-    void simulatedQuotesRoundTripThroughAFile(@TempDir Path dir) throws IOException {
-        List<SourceQuote> quotes = Simulator.builder().seed(17).markets(TestMarkets.all()).adversarialPerMarket(1)
-                .build().advanceTo(180_000);
-        Path file = dir.resolve("replay.jsonl");
-        try (QuoteJsonlWriter w = new QuoteJsonlWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            w.writeAll(quotes);
-            assertThat(w.lines()).isEqualTo(quotes.size());
-        }
-        try (QuoteJsonlReader r = new QuoteJsonlReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
-            assertThat(r.readAll()).isEqualTo(quotes);
-        }
-        // writing again gives the same bytes
-        StringWriter again = new StringWriter();
-        new QuoteJsonlWriter(again).writeAll(quotes);
-        assertThat(again.toString()).isEqualTo(Files.readString(file));
     }
 
     @Test

@@ -266,6 +266,14 @@ public final class M0Keys {
             .rule(Rule.between(1, MAX_SIGNERS))
             .build();
 
+    public static final ConfigKey<QuoteSourceSetting> QUOTE_SOURCE = ConfigKey.builder("quote_source",
+                    QuoteSourceSetting.type())
+            .env("M0_QUOTE_SOURCE").toml("ingest.quote_source")
+            .description("where the ingestor takes quotes from: simulator (the dev default) or jsonl:<path> (replay a"
+                    + " quotes file); no default outside dev, so an ingestor without it fails at start")
+            .defaultIn(Profile.DEV, new QuoteSourceSetting.Simulator())
+            .build();
+
     /** Publish history older than this is purged (final bundles only; each market's latest value is kept). */
     public static final ConfigKey<Long> PUBLISH_RETENTION_HOURS = ConfigKey.builder("publish_retention_hours",
                     ValueTypes.longInteger())
@@ -284,6 +292,7 @@ public final class M0Keys {
             .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
                     API_DB_POOL_SIZE)
             .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
+            .keys(QUOTE_SOURCE)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
