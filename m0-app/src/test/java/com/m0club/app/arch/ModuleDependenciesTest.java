@@ -44,7 +44,7 @@ class ModuleDependenciesTest {
                 .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "app")
                 .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "app")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("publish", "api", "app")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("store", "publish", "api", "app")
                 .check(CLASSES);
     }
 }

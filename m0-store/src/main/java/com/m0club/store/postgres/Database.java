@@ -1,5 +1,7 @@
 package com.m0club.store.postgres;
 
+import com.m0club.runtime.config.PostgresUrl;
+
 import com.m0club.store.StoreException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
