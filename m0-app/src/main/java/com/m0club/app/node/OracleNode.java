@@ -23,13 +23,13 @@ import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.quant.SourceWeights;
 import com.m0club.engine.source.SourceQuote;
 import com.m0club.engine.source.sim.Simulator;
-import com.m0club.protocol.bundle.SignedBundle;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.registry.MarketStatus;
 import com.m0club.protocol.sign.SignerKey;
 import com.m0club.protocol.sign.SignerSet;
 import com.m0club.protocol.sign.SignerSetStatus;
 import com.m0club.protocol.sign.SigningKey;
+import com.m0club.publish.bundle.BundleRef;
 import com.m0club.publish.read.PostgresReadModel;
 import com.m0club.publish.read.PublishedHub;
 import com.m0club.publish.reconcile.LedgerViewStore;
@@ -37,6 +37,7 @@ import com.m0club.publish.reconcile.Reconciler;
 import com.m0club.publish.store.MarketProblemStore;
 import com.m0club.publish.store.PublishStore;
 import com.m0club.publish.store.PublishRetention;
+import com.m0club.publish.submit.BundleRefResolver;
 import com.m0club.publish.submit.LedgerCommitAudit;
 import com.m0club.publish.submit.Submitter;
 import com.m0club.publish.submit.SubmitterSettings;
@@ -96,7 +97,8 @@ public final class OracleNode implements AutoCloseable {
     static final Topic<NormalizedEvent> EVENTS = Topic.of(Topics.EVENTS, NormalizedEvent.class, 1);
     static final Topic<FeatureVector> FEATURES = Topic.of(Topics.FEATURES, FeatureVector.class, 1);
     static final Topic<ModelOutput> OUTPUTS = Topic.of(Topics.OUTPUTS, ModelOutput.class, 1);
-    static final Topic<SignedBundle> BUNDLES = Topic.of(Topics.BUNDLES, SignedBundle.class, 1);
+    /** References to signed bundles (the bundles stay in PostgreSQL), keyed by signer set id. */
+    static final Topic<BundleRef> BUNDLES = Topic.of(Topics.BUNDLES, BundleRef.class, BundleRef.SCHEMA_VERSION);
     static final Topic<ServedValue> PUBLISHED = Topic.of(Topics.PUBLISHED, ServedValue.class, 1);
 
     private final NodeOptions options;
@@ -169,7 +171,8 @@ public final class OracleNode implements AutoCloseable {
             ledger.registerMarket(m);
         }
         checks.add(ReadinessCheck.of("ledger", () -> CheckResult.ok("slot " + ledger.currentSlot())));
-        start(new Periodic("registry-refresh", Duration.ofSeconds(1), this::refreshRegistry, taskErrors));
+        start(new Periodic("registry-refresh", Duration.ofSeconds(1), new RegistryRefresh(registryView, ledger)::run,
+                taskErrors));
 
         EventLog log = new InProcessEventLog(8, 4096, Duration.ofSeconds(2), registry, clock);
         own(log);
@@ -220,18 +223,18 @@ public final class OracleNode implements AutoCloseable {
                     registryView::isActive));
         }
         if (options.runs(Role.SUBMITTER)) {
-            Submitter submitter = new Submitter(ledger, publishStore, clock, new SecureRandom(),
+            Submitter submitter = new Submitter(ledger, ledger, publishStore, clock, new SecureRandom(),
                     SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), registry);
-            var audit = new LedgerCommitAudit(ledger, publishStore, jdbc, clock, registry);
-            start(new SubmitterRole(submitter, log, BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run,
-                    registry));
+            var audit = new LedgerCommitAudit(ledger, ledger, publishStore, jdbc, clock, registry);
+            start(new SubmitterRole(submitter, new BundleRefResolver(publishStore, registry), log, BUNDLES,
+                    SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, registry));
             var retention = new PublishRetention(jdbc,
                     Duration.ofHours(options.config().get(M0Keys.PUBLISH_RETENTION_HOURS)), clock, registry);
             start(new Periodic("publish-retention", Duration.ofMinutes(5), retention::purge, taskErrors));
             start(new Periodic("finalize-crank", Duration.ofMillis(500), submitter::finalizeDue, taskErrors));
         }
         if (options.runs(Role.RECONCILER)) {
-            Reconciler reconciler = new Reconciler(ledger, publishStore, new LedgerViewStore(jdbc), readModel,
+            Reconciler reconciler = new Reconciler(ledger, ledger, publishStore, new LedgerViewStore(jdbc), readModel,
                     reconciled, clock, registry);
             reconciler.checkAgainstLedger(); // issue 6 item 3: publish state against the ledger after every restart
             own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
@@ -295,24 +298,6 @@ public final class OracleNode implements AutoCloseable {
                 migration.schemaVersion().orElse("-"));
         checks.add(ReadinessCheck.of("postgres", () -> db.ping() ? CheckResult.ok() : CheckResult.down("ping failed")));
         return db;
-    }
-
-    /**
-     * Reloads the registry snapshot and carries status changes (an operator's pause or resume) to the ledger, which
-     * enforces them. On Solana the same change is an admin transaction; here it is a call.
-     */
-    private void refreshRegistry() {
-        registryView.refresh();
-        for (Market m : registryView.list()) {
-            Optional<Market> onLedger = ledger.market(m.id());
-            if (onLedger.isEmpty()) {
-                ledger.registerMarket(m);
-            } else if (onLedger.get().status() != m.status()) {
-                LOG.info("market {}: {} -> {} (registry change carried to the ledger)", m.id(),
-                        onLedger.get().status(), m.status());
-                ledger.setMarketStatus(m.id(), m.status());
-            }
-        }
     }
 
     /** Seeds the registry from the markets file with the dev timing overrides (idempotent across restarts). */
