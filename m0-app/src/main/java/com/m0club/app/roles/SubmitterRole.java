@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The submitter role: takes references to signed bundles from {@code m0.bundles}, loads each from PostgreSQL
  * ({@link BundleRefResolver}: a reference that names no stored bundle, or another hash, is counted and dropped) and
- * drives each through commit and reveal on one
- * thread, in (set, sequence) order. On start it first runs the startup check (if given) and resumes what a previous
+ * drives each through commit and reveal on one thread, in (set, sequence) order. On start it first runs the startup check (if given) and resumes what a previous
  * run left SIGNED or COMMITTED, so a restart loses nothing and commits nothing twice.
  *
  * <p>Without a restart, too: every {@code resumeInterval} a resume pass re-reads the non-terminal bundles from the
