@@ -3,7 +3,7 @@ package com.m0club.eventlog;
 /**
  * The names of M0Club's topics (docs/architecture.md, data flow). Only names: each record type, and so each
  * {@link Topic}, is defined by the module that produces it. All are keyed by {@code market_id}, except
- * {@link #BUNDLES}, keyed by publish round.
+ * {@link #BUNDLES}, keyed by signer set id.
  */
 public final class Topics {
     /** NormalizedEvent: ingestor -> aggregator. */
@@ -12,7 +12,7 @@ public final class Topics {
     public static final String FEATURES = "m0.features";
     /** ModelOutput: quant -> bundler. */
     public static final String OUTPUTS = "m0.outputs";
-    /** SignedBundle: bundler -> submitter (keyed by round). */
+    /** BundleRef (m0-publish): bundler -> submitter, keyed by signer set id; the bundle itself stays in PostgreSQL. */
     public static final String BUNDLES = "m0.bundles";
     /** Published state: reconciler -> realtime, api-gateway. */
     public static final String PUBLISHED = "m0.published";

@@ -31,13 +31,13 @@ import com.m0club.eventlog.InProcessEventLog;
 import com.m0club.eventlog.SubscribeFrom;
 import com.m0club.eventlog.Topic;
 import com.m0club.eventlog.Topics;
-import com.m0club.protocol.bundle.SignedBundle;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.registry.MarketStatus;
 import com.m0club.protocol.sign.SignerKey;
 import com.m0club.protocol.sign.SignerSet;
 import com.m0club.protocol.sign.SignerSetStatus;
 import com.m0club.protocol.sign.SigningKey;
+import com.m0club.publish.bundle.BundleRef;
 import com.m0club.publish.read.PostgresReadModel;
 import com.m0club.publish.read.PublishedHub;
 import com.m0club.publish.reconcile.LedgerViewStore;
@@ -45,11 +45,11 @@ import com.m0club.publish.reconcile.Reconciler;
 import com.m0club.publish.store.MarketProblemStore;
 import com.m0club.publish.store.PublishRetention;
 import com.m0club.publish.store.PublishStore;
+import com.m0club.publish.submit.BundleRefResolver;
 import com.m0club.publish.submit.LedgerCommitAudit;
 import com.m0club.publish.submit.Submitter;
 import com.m0club.publish.submit.SubmitterSettings;
 import com.m0club.publish.topic.PublishTopics;
-import com.m0club.publish.topic.SignedBundleCodec;
 import com.m0club.runtime.BuildInfo;
 import com.m0club.runtime.admin.AdminServer;
 import com.m0club.runtime.admin.CheckResult;
@@ -102,8 +102,8 @@ public final class OracleNode implements AutoCloseable {
     static final Topic<NormalizedEvent> EVENTS = EngineTopics.EVENTS;
     static final Topic<FeatureVector> FEATURES = EngineTopics.FEATURES;
     static final Topic<ModelOutput> OUTPUTS = EngineTopics.OUTPUTS;
-    static final Topic<SignedBundle> BUNDLES = Topic.of(Topics.BUNDLES, SignedBundle.class, 1,
-            SignedBundleCodec.INSTANCE);
+    /** References to signed bundles (the bundles stay in PostgreSQL), keyed by signer set id. */
+    static final Topic<BundleRef> BUNDLES = PublishTopics.BUNDLES;
     static final Topic<ServedValue> PUBLISHED = PublishTopics.PUBLISHED;
 
     private final NodeOptions options;
@@ -181,7 +181,8 @@ public final class OracleNode implements AutoCloseable {
             ledger.registerMarket(m);
         }
         checks.add(ReadinessCheck.of("ledger", () -> CheckResult.ok("slot " + ledger.currentSlot())));
-        start(new Periodic("registry-refresh", Duration.ofSeconds(1), this::refreshRegistry, taskErrors));
+        start(new Periodic("registry-refresh", Duration.ofSeconds(1), new RegistryRefresh(registryView, ledger)::run,
+                taskErrors));
 
         // every record goes through its topic's codec, as it would through an out-of-process log
         EventLog log = InProcessEventLog.builder().partitions(8).capacityPerPartition(4096)
@@ -233,18 +234,18 @@ public final class OracleNode implements AutoCloseable {
                     registryView::isActive));
         }
         if (options.runs(Role.SUBMITTER)) {
-            Submitter submitter = new Submitter(ledger, publishStore, clock, new SecureRandom(),
+            Submitter submitter = new Submitter(ledger, ledger, publishStore, clock, new SecureRandom(),
                     SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), registry);
-            var audit = new LedgerCommitAudit(ledger, publishStore, jdbc, clock, registry);
-            start(new SubmitterRole(submitter, log, BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run,
-                    registry));
+            var audit = new LedgerCommitAudit(ledger, ledger, publishStore, jdbc, clock, registry);
+            start(new SubmitterRole(submitter, new BundleRefResolver(publishStore, registry), log, BUNDLES,
+                    SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, registry));
             var retention = new PublishRetention(jdbc,
                     Duration.ofHours(options.config().get(M0Keys.PUBLISH_RETENTION_HOURS)), clock, registry);
             start(new Periodic("publish-retention", Duration.ofMinutes(5), retention::purge, taskErrors));
             start(new Periodic("finalize-crank", Duration.ofMillis(500), submitter::finalizeDue, taskErrors));
         }
         if (options.runs(Role.RECONCILER)) {
-            Reconciler reconciler = new Reconciler(ledger, publishStore, new LedgerViewStore(jdbc), readModel,
+            Reconciler reconciler = new Reconciler(ledger, ledger, publishStore, new LedgerViewStore(jdbc), readModel,
                     reconciled, clock, registry);
             reconciler.checkAgainstLedger(); // issue 6 item 3: publish state against the ledger after every restart
             own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
@@ -315,24 +316,6 @@ public final class OracleNode implements AutoCloseable {
                 migration.schemaVersion().orElse("-"));
         checks.add(ReadinessCheck.of("postgres", () -> db.ping() ? CheckResult.ok() : CheckResult.down("ping failed")));
         return db;
-    }
-
-    /**
-     * Reloads the registry snapshot and carries status changes (an operator's pause or resume) to the ledger, which
-     * enforces them. On Solana the same change is an admin transaction; here it is a call.
-     */
-    private void refreshRegistry() {
-        registryView.refresh();
-        for (Market m : registryView.list()) {
-            Optional<Market> onLedger = ledger.market(m.id());
-            if (onLedger.isEmpty()) {
-                ledger.registerMarket(m);
-            } else if (onLedger.get().status() != m.status()) {
-                LOG.info("market {}: {} -> {} (registry change carried to the ledger)", m.id(),
-                        onLedger.get().status(), m.status());
-                ledger.setMarketStatus(m.id(), m.status());
-            }
-        }
     }
 
     /** Seeds the registry from the markets file with the dev timing overrides (idempotent across restarts). */

@@ -3,7 +3,8 @@ package com.m0club.app.roles;
 import com.m0club.eventlog.EventLog;
 import com.m0club.eventlog.Subscription;
 import com.m0club.eventlog.Topic;
-import com.m0club.protocol.bundle.SignedBundle;
+import com.m0club.publish.bundle.BundleRef;
+import com.m0club.publish.submit.BundleRefResolver;
 import com.m0club.publish.submit.Submitter;
 import com.m0club.publish.submit.Submitter.Outcome;
 import com.m0club.publish.submit.Submitter.Pending;
@@ -17,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The submitter role: takes signed bundles from {@code m0.bundles} and drives each through commit and reveal on one
- * thread, in (set, sequence) order. On start it first runs the startup check (if given) and resumes what a previous
+ * The submitter role: takes references to signed bundles from {@code m0.bundles}, loads each from PostgreSQL
+ * ({@link BundleRefResolver}: a reference that names no stored bundle, or another hash, is counted and dropped) and
+ * drives each through commit and reveal on one thread, in (set, sequence) order. On start it first runs the startup check (if given) and resumes what a previous
  * run left SIGNED or COMMITTED, so a restart loses nothing and commits nothing twice.
  *
  * <p>Without a restart, too: every {@code resumeInterval} a resume pass re-reads the non-terminal bundles from the
@@ -34,7 +36,8 @@ public final class SubmitterRole implements Service {
 
     private final Submitter submitter;
     private final EventLog eventLog;
-    private final Topic<SignedBundle> topic;
+    private final BundleRefResolver refs;
+    private final Topic<BundleRef> topic;
     private final Duration resumeInterval;
     private final Runnable startupCheck;
     private final Counter resumes;
@@ -44,17 +47,18 @@ public final class SubmitterRole implements Service {
     private volatile boolean running;
     private long nextResumePassNanos;
 
-    public SubmitterRole(Submitter submitter, EventLog eventLog, Topic<SignedBundle> topic) {
-        this(submitter, eventLog, topic, Duration.ofSeconds(5), () -> {}, new PrometheusRegistry());
+    public SubmitterRole(Submitter submitter, BundleRefResolver refs, EventLog eventLog, Topic<BundleRef> topic) {
+        this(submitter, refs, eventLog, topic, Duration.ofSeconds(5), () -> {}, new PrometheusRegistry());
     }
 
     /**
      * @param resumeInterval period of the resume pass and the wait before retrying an interrupted bundle
      * @param startupCheck run once on start before anything is resumed (the ledger-commit audit)
      */
-    public SubmitterRole(Submitter submitter, EventLog eventLog, Topic<SignedBundle> topic, Duration resumeInterval,
-            Runnable startupCheck, PrometheusRegistry registry) {
+    public SubmitterRole(Submitter submitter, BundleRefResolver refs, EventLog eventLog, Topic<BundleRef> topic,
+            Duration resumeInterval, Runnable startupCheck, PrometheusRegistry registry) {
         this.submitter = submitter;
+        this.refs = refs;
         this.eventLog = eventLog;
         this.topic = topic;
         this.resumeInterval = resumeInterval;
@@ -78,8 +82,7 @@ public final class SubmitterRole implements Service {
         if (resumed > 0) {
             LOG.info("resuming {} bundles left signed or committed by the previous run", resumed);
         }
-        subscription = eventLog.subscribe(topic, "submitter", r -> enqueue(new Pending(r.value().bundle().bundleHash(),
-                r.value().bundle().header().signerSetId(), r.value().bundle().header().sequence())));
+        subscription = eventLog.subscribe(topic, "submitter", r -> refs.resolve(r.value()).ifPresent(this::enqueue));
         nextResumePassNanos = System.nanoTime() + resumeInterval.toNanos();
         worker = Thread.ofPlatform().name("m0-submitter").daemon().start(this::loop);
     }

@@ -1,7 +1,8 @@
 package com.m0club.publish.reconcile;
 
-import com.m0club.chain.Ledger;
 import com.m0club.chain.LedgerEvent;
+import com.m0club.chain.LedgerEvents;
+import com.m0club.chain.LedgerReader;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.publish.read.PostgresReadModel;
 import com.m0club.publish.read.PublishedHub;
@@ -31,7 +32,8 @@ public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     static final String CONSUMER = "reconciler";
 
-    private final Ledger ledger;
+    private final LedgerReader ledger;
+    private final LedgerEvents ledgerEvents;
     private final PublishStore store;
     private final LedgerViewStore view;
     private final PostgresReadModel readModel;
@@ -42,9 +44,14 @@ public final class Reconciler {
     private final Gauge lag;
     private final Counter resyncs;
 
-    public Reconciler(Ledger ledger, PublishStore store, LedgerViewStore view, PostgresReadModel readModel,
+    /**
+     * @param ledger the records a bundle is checked against (commitments, revealed bundles)
+     * @param ledgerEvents the event index the reconciler follows from its cursor
+     */
+    public Reconciler(LedgerReader ledger, LedgerEvents ledgerEvents, PublishStore store, LedgerViewStore view, PostgresReadModel readModel,
             PublishedHub hub, InstantSource clock, PrometheusRegistry registry) {
         this.ledger = ledger;
+        this.ledgerEvents = ledgerEvents;
         this.store = store;
         this.view = view;
         this.readModel = readModel;
@@ -100,12 +107,12 @@ public final class Reconciler {
             view.withdraw(b.bundleHash(), reason, now);
         }
         long cursor = view.cursor(CONSUMER);
-        boolean ahead = cursor > ledger.nextEventIndex();
+        boolean ahead = cursor > ledgerEvents.nextEventIndex();
         if (ahead) {
             mismatches.labelValues("cursor_ahead").inc();
             LOG.error("MISMATCH: the reconciler's cursor is at event {} but the ledger has only {} events (the"
-                    + " ledger lost events); resuming from the ledger's end", cursor, ledger.nextEventIndex());
-            view.resetCursor(CONSUMER, ledger.nextEventIndex());
+                    + " ledger lost events); resuming from the ledger's end", cursor, ledgerEvents.nextEventIndex());
+            view.resetCursor(CONSUMER, ledgerEvents.nextEventIndex());
         }
         LOG.info("reconciler restart check: {} bundles recorded on the ledger, {} not backed by it", onLedger.size(),
                 missing.size());
@@ -144,22 +151,22 @@ public final class Reconciler {
 
     /**
      * Applies up to {@code max} pending events; returns how many it applied. A cursor older than the ledger's oldest
-     * kept event ({@link Ledger#oldestEventIndex}: the events it missed are gone for good) is not retried forever: the
+     * kept event ({@link LedgerEvents#oldestEventIndex}: the events it missed are gone for good) is not retried forever: the
      * reconciler resynchronises from the ledger's state ({@link #resync}) and goes on from the oldest kept event.
      */
     public int poll(int max) {
         long from = view.cursor(CONSUMER);
-        long oldest = ledger.oldestEventIndex();
+        long oldest = ledgerEvents.oldestEventIndex();
         if (from < oldest) {
             resync(from, oldest);
             from = oldest;
         }
-        List<LedgerEvent> batch = ledger.events(from, max);
+        List<LedgerEvent> batch = ledgerEvents.events(from, max);
         for (LedgerEvent e : batch) {
             apply(e);
             view.advanceCursor(CONSUMER, e.index() + 1);
         }
-        lag.set(Math.max(0, ledger.nextEventIndex() - (from + batch.size())));
+        lag.set(Math.max(0, ledgerEvents.nextEventIndex() - (from + batch.size())));
         if (!batch.isEmpty()) {
             finalizeBundles();
         }

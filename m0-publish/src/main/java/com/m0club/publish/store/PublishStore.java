@@ -144,6 +144,15 @@ public final class PublishStore {
         });
     }
 
+    /** The bundle stored under (set, sequence), if any: at most one, a sequence is never reused. */
+    public Optional<StoredBundle> findBySequence(long signerSetId, long sequence) {
+        return jdbc.inTransaction("publish.find_by_sequence", tx -> {
+            Optional<Row> row = tx.queryOne("SELECT * FROM bundles WHERE signer_set_id = ? AND sequence = ?",
+                    PublishStore::row, signerSetId, sequence);
+            return row.isEmpty() ? Optional.empty() : Optional.of(withTransitions(tx, row.get()));
+        });
+    }
+
     /** Bundles not yet revealed nor given up, oldest sequence first: what a (re)started process must finish. */
     public List<StoredBundle> unfinished() {
         return jdbc.inTransaction("publish.unfinished", tx -> {

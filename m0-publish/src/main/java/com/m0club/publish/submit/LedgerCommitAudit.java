@@ -1,8 +1,9 @@
 package com.m0club.publish.submit;
 
 import com.m0club.chain.CommitRecord;
-import com.m0club.chain.Ledger;
 import com.m0club.chain.LedgerEvent;
+import com.m0club.chain.LedgerEvents;
+import com.m0club.chain.LedgerReader;
 import com.m0club.chain.RevealReceipt;
 import com.m0club.chain.RevealedBundle;
 import com.m0club.protocol.bundle.BundleCodec;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@code ledger_commit_audit}. The set's sequence counter is also raised to the highest sequence the ledger holds,
  * so a lost allocation can never hand out a sequence the ledger already used.
  *
- * <p>Reads the ledger through the read-only part of {@link Ledger}; remembers how far it read
+ * <p>Reads the ledger through its read-only ports ({@link LedgerEvents}, {@link LedgerReader}); remembers how far it read
  * ({@code ledger_commit_audit_cursor}), so each start reads only the events appended since the previous one (the
  * only ones whose records a crash can have lost).
  */
@@ -42,7 +43,8 @@ public final class LedgerCommitAudit {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerCommitAudit.class);
     private static final int PAGE = 1_000;
 
-    private final Ledger ledger;
+    private final LedgerReader ledger;
+    private final LedgerEvents ledgerEvents;
     private final PublishStore store;
     private final Jdbc jdbc;
     private final InstantSource clock;
@@ -51,9 +53,10 @@ public final class LedgerCommitAudit {
     /** What one run found. */
     public record Report(long eventsRead, int commitsChecked, int adopted, int missing) {}
 
-    public LedgerCommitAudit(Ledger ledger, PublishStore store, Jdbc jdbc, InstantSource clock,
+    public LedgerCommitAudit(LedgerReader ledger, LedgerEvents ledgerEvents, PublishStore store, Jdbc jdbc, InstantSource clock,
             PrometheusRegistry registry) {
         this.ledger = ledger;
+        this.ledgerEvents = ledgerEvents;
         this.store = store;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -77,7 +80,7 @@ public final class LedgerCommitAudit {
         int missing = 0;
         java.util.Map<Long, Long> highestBySet = new java.util.HashMap<>();
         while (true) {
-            List<LedgerEvent> page = ledger.events(next, PAGE);
+            List<LedgerEvent> page = ledgerEvents.events(next, PAGE);
             if (page.isEmpty()) {
                 break;
             }

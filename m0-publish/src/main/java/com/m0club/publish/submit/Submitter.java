@@ -1,8 +1,9 @@
 package com.m0club.publish.submit;
 
 import com.m0club.chain.CommitReceipt;
-import com.m0club.chain.Ledger;
+import com.m0club.chain.LedgerReader;
 import com.m0club.chain.LedgerRejection;
+import com.m0club.chain.LedgerWriter;
 import com.m0club.chain.RevealReceipt;
 import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.SignedBundle;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class Submitter {
     private static final Logger LOG = LoggerFactory.getLogger(Submitter.class);
 
-    private final Ledger ledger;
+    private final LedgerWriter ledger;
+    private final LedgerReader reader;
     private final PublishStore store;
     private final InstantSource clock;
     private final SecureRandom random;
@@ -76,9 +78,15 @@ public final class Submitter {
         record Skipped(Hash32 bundleHash, PublishStatus status) implements Outcome {}
     }
 
-    public Submitter(Ledger ledger, PublishStore store, InstantSource clock, SecureRandom random,
+    /**
+     * @param ledger where commits, reveals and finalizations are sent
+     * @param reader what the submitter reads back (a commitment's reveal window, a reveal whose response was lost,
+     *     the epochs due for finalization)
+     */
+    public Submitter(LedgerWriter ledger, LedgerReader reader, PublishStore store, InstantSource clock, SecureRandom random,
             SubmitterSettings settings, Sleeper sleeper, PrometheusRegistry registry) {
         this.ledger = ledger;
+        this.reader = reader;
         this.store = store;
         this.clock = clock;
         this.random = random;
@@ -181,18 +189,18 @@ public final class Submitter {
      */
     private boolean mayStillReveal(SignedBundle signed, Hash32 commitHash) {
         try {
-            Optional<com.m0club.chain.CommitRecord> record = ledger.commitment(commitHash);
+            Optional<com.m0club.chain.CommitRecord> record = reader.commitment(commitHash);
             if (record.isEmpty() || record.get().isRevealed()) {
                 return false;
             }
             long window = Long.MAX_VALUE;
             for (var item : signed.bundle().bundle().items()) {
-                var market = ledger.market(item.marketId());
+                var market = reader.market(item.marketId());
                 if (market.isPresent()) {
                     window = Math.min(window, market.get().timing().maxRevealDelayMs());
                 }
             }
-            return ledger.nowMs() - record.get().commit().timeMs() <= window;
+            return reader.nowMs() - record.get().commit().timeMs() <= window;
         } catch (RuntimeException unreachable) {
             return true;
         }
@@ -230,7 +238,7 @@ public final class Submitter {
     /** Asks the ledger once whether the bundle was revealed after all; empty if not, or if the ledger is unreachable. */
     private Optional<Long> revealSlotOnLedger(Hash32 bundleHash) {
         try {
-            return ledger.revealedBundle(bundleHash).map(r -> r.receipt().slot());
+            return reader.revealedBundle(bundleHash).map(r -> r.receipt().slot());
         } catch (RuntimeException unreachable) {
             return Optional.empty();
         }
@@ -315,7 +323,7 @@ public final class Submitter {
     /** Finalizes every epoch the ledger says is due (the permissionless crank); returns how many it finalized. */
     public int finalizeDue() {
         int done = 0;
-        for (var due : ledger.dueForFinalization()) {
+        for (var due : reader.dueForFinalization()) {
             try {
                 ledger.finalizeEpoch(due.market(), due.epochId());
                 done++;

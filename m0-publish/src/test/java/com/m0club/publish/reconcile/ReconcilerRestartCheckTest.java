@@ -103,7 +103,7 @@ class ReconcilerRestartCheckTest {
         assertThat(restarted.revealedBundle(b1.hash())).isPresent();
 
         PrometheusRegistry metrics = new PrometheusRegistry();
-        Reconciler after = new Reconciler(restarted, world.store, world.view, world.readModel, world.hub,
+        Reconciler after = new Reconciler(restarted, restarted, world.store, world.view, world.readModel, world.hub,
                 world.clock, metrics);
         Reconciler.StartupCheck check = after.checkAgainstLedger();
 

@@ -57,7 +57,7 @@ class ReconcilerResyncTest {
         assertThat(restarted.oldestEventIndex()).isEqualTo(restarted.nextEventIndex()).isPositive();
 
         PrometheusRegistry metrics = new PrometheusRegistry();
-        Reconciler reconciler = new Reconciler(restarted, world.store, world.view, world.readModel, world.hub,
+        Reconciler reconciler = new Reconciler(restarted, restarted, world.store, world.view, world.readModel, world.hub,
                 world.clock, metrics);
         assertThat(reconciler.poll(512)).isZero();
         assertThat(reconciler.poll(512)).isZero();

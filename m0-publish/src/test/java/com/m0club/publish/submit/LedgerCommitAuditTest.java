@@ -44,7 +44,7 @@ class LedgerCommitAuditTest {
     }
 
     private LedgerCommitAudit audit(PrometheusRegistry registry) {
-        return new LedgerCommitAudit(world.ledger, world.store, world.jdbc, world.clock, registry);
+        return new LedgerCommitAudit(world.ledger, world.ledger, world.store, world.jdbc, world.clock, registry);
     }
 
     /** What a crash with non-durable commits did: the bundle's rows are gone, the ledger still holds it. */

@@ -6,14 +6,14 @@ import com.m0club.chain.EpochRecord;
 import com.m0club.chain.EpochRef;
 import com.m0club.chain.FinalizeReceipt;
 import com.m0club.chain.Ledger;
-import com.m0club.chain.LedgerEvent;
+import com.m0club.chain.LedgerReader;
+import com.m0club.chain.LedgerWriter;
 import com.m0club.chain.MarketValue;
 import com.m0club.chain.RevealReceipt;
 import com.m0club.chain.RevealedBundle;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.registry.Market;
-import com.m0club.protocol.registry.MarketStatus;
 import com.m0club.protocol.sign.SignerSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,14 +24,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A {@link Ledger} decorator that injects faults into commit and reveal, in the order they were scripted, in front of
- * a real ledger. Everything else passes straight through. Not the ledger's closer: the test closes the real one.
+ * A decorator of the submitter's ledger ports ({@link LedgerWriter}, {@link LedgerReader}) that injects faults into
+ * commit and reveal, in the order they were scripted, in front of a real ledger. Everything else passes straight
+ * through. Not the ledger's closer: the test closes the real one.
  */
-public final class FaultyLedger implements Ledger {
+public final class FaultyLedger implements LedgerWriter, LedgerReader {
     /** The calls faults can be injected into. */
     public enum Call {
         COMMIT,
@@ -138,26 +138,6 @@ public final class FaultyLedger implements Ledger {
     // ------------------------------------------------------------------ pass-through
 
     @Override
-    public void registerSignerSet(SignerSet set) {
-        delegate.registerSignerSet(set);
-    }
-
-    @Override
-    public void activateSignerSet(long signerSetId) {
-        delegate.activateSignerSet(signerSetId);
-    }
-
-    @Override
-    public void registerMarket(Market market) {
-        delegate.registerMarket(market);
-    }
-
-    @Override
-    public void setMarketStatus(MarketId market, MarketStatus status) {
-        delegate.setMarketStatus(market, status);
-    }
-
-    @Override
     public FinalizeReceipt finalizeEpoch(MarketId market, long epochId) {
         return delegate.finalizeEpoch(market, epochId);
     }
@@ -212,23 +192,4 @@ public final class FaultyLedger implements Ledger {
         return delegate.latest(market);
     }
 
-    @Override
-    public List<LedgerEvent> events(long fromIndexInclusive, int max) {
-        return delegate.events(fromIndexInclusive, max);
-    }
-
-    @Override
-    public long nextEventIndex() {
-        return delegate.nextEventIndex();
-    }
-
-    @Override
-    public Subscription subscribe(Consumer<LedgerEvent> listener) {
-        return delegate.subscribe(listener);
-    }
-
-    @Override
-    public void close() {
-        // the test owns the real ledger and closes it
-    }
 }

@@ -87,11 +87,11 @@ public final class PublishWorld implements AutoCloseable {
     }
 
     public Submitter submitter(PrometheusRegistry metrics, int saltSeed, SubmitterSettings settings) {
-        return new Submitter(faulty, store, clock, Fixture.fixedRandom(saltSeed), settings, sleeper(), metrics);
+        return new Submitter(faulty, faulty, store, clock, Fixture.fixedRandom(saltSeed), settings, sleeper(), metrics);
     }
 
     public Reconciler reconciler(PrometheusRegistry metrics) {
-        return new Reconciler(ledger, store, view, readModel, hub, clock, metrics);
+        return new Reconciler(ledger, ledger, store, view, readModel, hub, clock, metrics);
     }
 
     /** A bundle as the engine and signers leave it: built and signed (stored SIGNED). */

@@ -18,8 +18,6 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 
 /**
  * The publishing plane's record codecs keep the {@link com.m0club.eventlog.RecordCodec} contract: round trip,
@@ -73,32 +71,15 @@ class PublishCodecProperties {
         CodecChecks.flippedBitFailsCleanly(ServedValueCodec.INSTANCE, bytes, bit);
     }
 
-    @Property(tries = 60)
-    void signedBundlesRoundTrip(@ForAll @LongRange(min = 1, max = 1_000_000) long sequence,
-            @ForAll @IntRange(min = 0, max = 2) int keys, @ForAll int bit) {
-        SignedBundle s = signed(sequence, keys);
-        assertSame(s, CodecChecks.roundTrip(SignedBundleCodec.INSTANCE, s));
-        byte[] bytes = SignedBundleCodec.INSTANCE.encode(s);
-        CodecChecks.truncationsAndTrailingBytesFail(SignedBundleCodec.INSTANCE, bytes);
-        CodecChecks.flippedBitFailsCleanly(SignedBundleCodec.INSTANCE, bytes, bit);
-    }
-
     @Property(tries = 500)
     void arbitraryBytesAreRefusedCleanly(@ForAll byte[] bytes) {
         CodecChecks.arbitraryBytesFailCleanly(ServedValueCodec.INSTANCE, bytes);
-        CodecChecks.arbitraryBytesFailCleanly(SignedBundleCodec.INSTANCE, bytes);
     }
 
     @Example
     void servedValueGolden() {
         ServedValue v = served(signed(7, 1), 0, true, 12);
         assertSame(v, CodecChecks.golden(ServedValueCodec.INSTANCE, v, GOLDEN_SERVED));
-    }
-
-    @Example
-    void signedBundleGolden() {
-        SignedBundle s = signed(7, 1);
-        assertSame(s, CodecChecks.golden(SignedBundleCodec.INSTANCE, s, GOLDEN_BUNDLE));
     }
 
     static final String GOLDEN_SERVED =
@@ -114,13 +95,4 @@ class PublishCodecProperties {
             + "f3748801b40f6f5c067b99ca26ac0494b7c07df62bcf6076e22935e84d3e61283eb16a8fc1ce7a8db89429286a5bd9c3"
             + "6b78289405b580ddf325eaad6323bfbbb6b0d34d510a5407023333333333333333333333333333333333333333333333"
             + "333333333333333333000000000000000c000000000000000f0100000000000000340000019b76dabac0";
-    static final String GOLDEN_BUNDLE =
-            "0100010000000700000000000000d0afda769b01000058c3da769b01000058c3da769b01000002000100100043525950"
-            + "544f5f4254435f55505f314dc06dc101000000000100000000a8da769b0100006092db769b01000002000400444f574e"
-            + "c053421840bda91740eada180200555040765823c0dfbf22c00cf1231c25b0040000000011006c6f67706f6f6c2d6469"
-            + "726963686c65740500312e302e3000000100120053504f5254535f4e42415f4c414c5f424f53c06dc101000000000100"
-            + "000000a8da769b0100006092db769b0100000200040041574159c053421840bda91740eada180400484f4d4540765823"
-            + "c0dfbf22c00cf1231c25b0040000000011006c6f67706f6f6c2d6469726963686c65740500312e302e30000001008a88"
-            + "e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c067b99ca26ac0494b7c07df62bcf6076e229"
-            + "35e84d3e61283eb16a8fc1ce7a8db89429286a5bd9c36b78289405b580ddf325eaad6323bfbbb6b0d34d510a5407";
 }

@@ -1,0 +1,24 @@
+package com.m0club.app.roles;
+
+import com.m0club.protocol.bundle.EncodedBundle;
+import com.m0club.publish.bundle.SignatureCollector;
+import com.m0club.signer.client.QuorumException;
+import com.m0club.signer.client.ThresholdSigner;
+
+/** The signer plane's threshold client as the bundler's signature collection: a missed quorum is a value. */
+final class ThresholdSignatureCollector implements SignatureCollector {
+    private final ThresholdSigner signer;
+
+    ThresholdSignatureCollector(ThresholdSigner signer) {
+        this.signer = signer;
+    }
+
+    @Override
+    public Collected collect(EncodedBundle bundle) throws InterruptedException {
+        try {
+            return new Collected.Signed(signer.collectBlocking(bundle));
+        } catch (QuorumException e) {
+            return new Collected.QuorumNotReached(e.getMessage());
+        }
+    }
+}

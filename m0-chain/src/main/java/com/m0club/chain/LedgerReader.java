@@ -1,0 +1,41 @@
+package com.m0club.chain;
+
+import com.m0club.protocol.hash.Hash32;
+import com.m0club.protocol.id.MarketId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads of the ledger's records and state: time and slots, commitments, revealed bundles, epochs, latest values, the
+ * registry views of {@link LedgerRegistryView}, and the epochs due for finalization. What the submitter (to judge a
+ * reveal window, to find a reveal whose response was lost), the reconciler and the startup audit read. Never changes
+ * the ledger.
+ */
+public interface LedgerReader extends LedgerRegistryView {
+
+    /** The ledger's current slot (400 ms each on Solana and on the local ledger). */
+    long currentSlot();
+
+    /** The ledger's clock, UTC milliseconds: what the timing rules are measured against. */
+    long nowMs();
+
+    /** The last sequence accepted (revealed) for the set; 0 when none. */
+    long lastSequence(long signerSetId);
+
+    Optional<CommitRecord> commitment(Hash32 commitHash);
+
+    /** What a reveal carried, by bundle hash. */
+    Optional<RevealedBundle> revealedBundle(Hash32 bundleHash);
+
+    /**
+     * One epoch of a registered market: OPEN (nothing accepted yet), REVEALED or FINALIZED. Empty for an unknown
+     * market or an epoch id outside the schedule's range.
+     */
+    Optional<EpochRecord> epoch(MarketId market, long epochId);
+
+    /** The market's latest accepted value. */
+    Optional<MarketValue> latest(MarketId market);
+
+    /** Epochs that {@link LedgerWriter#finalizeEpoch} would accept now, oldest window end first. */
+    List<EpochRef> dueForFinalization();
+}
