@@ -242,7 +242,8 @@ public final class OracleNode implements AutoCloseable {
         }
         if (options.runs(Role.RECONCILER)) {
             Reconciler reconciler = new Reconciler(ledger, publishStore, new LedgerViewStore(jdbc), readModel,
-                    reconciled, clock, registry);
+                    reconciled, clock, registry,
+                    Optional.of(Duration.ofHours(options.config().get(M0Keys.LEDGER_RETENTION_HOURS))));
             reconciler.checkAgainstLedger(); // issue 6 item 3: publish state against the ledger after every restart
             own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
             start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, taskErrors));

@@ -138,7 +138,9 @@ public final class M0Keys {
                     ValueTypes.longInteger())
             .env("M0_LEDGER_RETENTION_HOURS").toml("ledger.retention_hours")
             .description("local ledger: hours of sealed journal segments and older snapshots kept (the newest two"
-                    + " snapshots and the segments after the older one are always kept)")
+                    + " snapshots and the segments after the older one are always kept), and of finalized state kept"
+                    + " in each snapshot (older finalized epochs and their bundles are pruned); at least"
+                    + " publish_retention_hours")
             .defaultValue(24L)
             .rule(Rule.betweenLong(1, 24L * 3650))
             .build();
@@ -287,6 +289,10 @@ public final class M0Keys {
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
+            .constraint("ledger_retention_hours must be at least publish_retention_hours (the restart check compares"
+                    + " every publish record with the ledger, so the ledger must not prune a bundle PostgreSQL still"
+                    + " holds)", config -> config.get(LEDGER_RETENTION_HOURS) >= config.get(PUBLISH_RETENTION_HOURS),
+                    LEDGER_RETENTION_HOURS, PUBLISH_RETENTION_HOURS)
             .knownEnv(IMAGE_DIGEST_ENV, CONFIG_FILE_ENV)
             .warnUnknownEnv("M0_")
             .build();
