@@ -1,5 +1,6 @@
 package com.m0club.app.node;
 
+import com.m0club.api.realtime.ClientLimits;
 import com.m0club.api.rest.ApiServer;
 import com.m0club.app.roles.BundlerRole;
 import com.m0club.app.roles.EngineRoles;
@@ -53,6 +54,7 @@ import com.m0club.runtime.BuildInfo;
 import com.m0club.runtime.admin.AdminServer;
 import com.m0club.runtime.admin.CheckResult;
 import com.m0club.runtime.admin.ReadinessCheck;
+import com.m0club.runtime.config.Config;
 import com.m0club.runtime.config.ConfigSummary;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.runtime.config.Role;
@@ -301,7 +303,14 @@ public final class OracleNode implements AutoCloseable {
                 Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)),
                 Duration.ofMillis(config.get(M0Keys.LISTENER_HEADER_TIMEOUT_MS)));
         return ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
-                .limits(limits).readModel(model).feed(feed).registry(registry).clock(clock).build().start();
+                .limits(limits).clientLimits(clientLimits(config)).readModel(model).feed(feed).registry(registry)
+                .clock(clock).build().start();
+    }
+
+    /** WebSocket client limits: {@code ws_max_message_bytes}, {@code ws_message_burst}, {@code ws_messages_per_second}. */
+    static ClientLimits clientLimits(Config config) {
+        return new ClientLimits(config.get(M0Keys.WS_MAX_MESSAGE_BYTES), config.get(M0Keys.WS_MESSAGE_BURST),
+                config.get(M0Keys.WS_MESSAGES_PER_SECOND));
     }
 
     private Database openDatabase() {

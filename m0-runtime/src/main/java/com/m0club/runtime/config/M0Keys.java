@@ -190,6 +190,32 @@ public final class M0Keys {
             .rule(Rule.between(1, 100_000))
             .build();
 
+    public static final ConfigKey<Integer> WS_MAX_MESSAGE_BYTES = ConfigKey.builder("ws_max_message_bytes",
+                    ValueTypes.integer())
+            .env("M0_WS_MAX_MESSAGE_BYTES").toml("ws.max_message_bytes")
+            .description("largest message a /v1/stream client may send, fragments counted together; a larger one"
+                    + " closes the connection with 1009")
+            .defaultValue(64 * 1024)
+            .rule(Rule.between(256, 16 * 1024 * 1024))
+            .build();
+
+    public static final ConfigKey<Integer> WS_MESSAGES_PER_SECOND = ConfigKey.builder("ws_messages_per_second",
+                    ValueTypes.integer())
+            .env("M0_WS_MESSAGES_PER_SECOND").toml("ws.messages_per_second")
+            .description("sustained messages per second a /v1/stream client may send (token bucket refill); beyond"
+                    + " the bucket it gets RATE_LIMITED, then close 1008")
+            .defaultValue(2)
+            .rule(Rule.between(1, 10_000))
+            .build();
+
+    public static final ConfigKey<Integer> WS_MESSAGE_BURST = ConfigKey.builder("ws_message_burst",
+                    ValueTypes.integer())
+            .env("M0_WS_MESSAGE_BURST").toml("ws.message_burst")
+            .description("messages a /v1/stream client may send at once (token bucket size)")
+            .defaultValue(10)
+            .rule(Rule.between(1, 100_000))
+            .build();
+
     public static final ConfigKey<Long> LISTENER_HEADER_TIMEOUT_MS = ConfigKey.builder("listener_header_timeout_ms",
                     ValueTypes.longInteger())
             .env("M0_LISTENER_HEADER_TIMEOUT_MS").toml("listener.header_timeout_ms")
@@ -286,6 +312,7 @@ public final class M0Keys {
             .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
                     API_DB_POOL_SIZE)
             .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
+            .keys(WS_MAX_MESSAGE_BYTES, WS_MESSAGES_PER_SECOND, WS_MESSAGE_BURST)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
