@@ -246,6 +246,7 @@ public final class OracleNode implements AutoCloseable {
             Reconciler reconciler = new Reconciler(ledger, publishStore, new LedgerViewStore(jdbc), readModel,
                     reconciled, clock, registry,
                     Optional.of(Duration.ofHours(options.config().get(M0Keys.LEDGER_RETENTION_HOURS))));
+            own(reconciled.subscribeWithdrawals(w -> log.publish(PublishTopics.WITHDRAWN, w.marketId().value(), w)));
             reconciler.checkAgainstLedger(); // issue 6 item 3: publish state against the ledger after every restart
             own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
             start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, taskErrors));
@@ -253,6 +254,8 @@ public final class OracleNode implements AutoCloseable {
         List<ReadinessCheck> liveness = new ArrayList<>();
         if (options.runsAny(Role.API_GATEWAY, Role.REALTIME)) {
             own(log.subscribe(PUBLISHED, "realtime", SubscribeFrom.LATEST, r -> served.publish(r.value())));
+            own(log.subscribe(PublishTopics.WITHDRAWN, "realtime", SubscribeFrom.LATEST,
+                    r -> served.withdraw(r.value())));
             api = startApi(readModelForApi(signerSets), served, clock);
             own(api::close);
             liveness.add(apiListenerCheck(api));

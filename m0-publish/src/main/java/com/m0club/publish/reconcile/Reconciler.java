@@ -123,7 +123,9 @@ public final class Reconciler {
             } else {
                 store.markMismatch(b.bundleHash(), reason, now);
             }
-            view.withdraw(b.bundleHash(), reason, now);
+            for (var market : view.withdraw(b.bundleHash(), reason, now)) {
+                hub.publishWithdrawal(market, b.bundleHash());
+            }
         }
         long cursor = view.cursor(CONSUMER);
         boolean ahead = cursor > ledger.nextEventIndex();

@@ -145,6 +145,8 @@ class ReconcilerRestartCheckTest {
                 .registry(new PrometheusRegistry()).open();
         world.clock.advance(2 * 3_600_000L);
         PrometheusRegistry metrics = new PrometheusRegistry();
+        List<com.m0club.view.Withdrawal> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        world.hub.subscribeWithdrawals(withdrawn::add);
         Reconciler.StartupCheck check = new Reconciler(restarted, world.store, world.view, world.readModel,
                 world.hub, world.clock, metrics, java.util.Optional.of(java.time.Duration.ofHours(1)))
                 .checkAgainstLedger();
@@ -153,5 +155,7 @@ class ReconcilerRestartCheckTest {
         assertThat(check.missing()).containsExactly(b2.hash());
         assertThat(counter(metrics, MISMATCHES, "kind", "missing_on_ledger")).isEqualTo(1);
         assertThat(world.store.find(b1.hash()).orElseThrow().record().problem()).isEmpty();
+        // the withdrawal is announced on the feed, so the API's memory stops serving b2's values too
+        assertThat(withdrawn).isNotEmpty().allSatisfy(w -> assertThat(w.bundleHash()).isEqualTo(b2.hash()));
     }
 }
