@@ -22,14 +22,20 @@ public interface LedgerReader extends LedgerRegistryView {
     /** The last sequence accepted (revealed) for the set; 0 when none. */
     long lastSequence(long signerSetId);
 
+    /**
+     * A commitment and its reveal. Empty for an unknown commitment, and for one beyond the ledger's retention (a
+     * bundle whose epochs all finalized longer than {@code ledger_retention_hours} ago; the set's last sequence
+     * still refuses its sequence).
+     */
     Optional<CommitRecord> commitment(Hash32 commitHash);
 
-    /** What a reveal carried, by bundle hash. */
+    /** What a reveal carried, by bundle hash; empty for an unknown bundle or one beyond the ledger's retention. */
     Optional<RevealedBundle> revealedBundle(Hash32 bundleHash);
 
     /**
      * One epoch of a registered market: OPEN (nothing accepted yet), REVEALED or FINALIZED. Empty for an unknown
-     * market or an epoch id outside the schedule's range.
+     * market, an epoch id outside the schedule's range, or a finalized epoch beyond the ledger's retention (each
+     * market's newest finalized epoch is always kept).
      */
     Optional<EpochRecord> epoch(MarketId market, long epochId);
 

@@ -16,6 +16,8 @@ public final class Topics {
     public static final String BUNDLES = "m0.bundles";
     /** Published state: reconciler -> realtime, api-gateway. */
     public static final String PUBLISHED = "m0.published";
+    /** Withdrawn values (the ledger does not back their bundle): reconciler -> realtime, api-gateway. */
+    public static final String WITHDRAWN = "m0.withdrawn";
 
     private Topics() {}
 }

@@ -9,4 +9,12 @@ import java.util.function.Consumer;
 public interface PublishedFeed {
     /** Subscribes; closing the returned handle unsubscribes. */
     AutoCloseable subscribe(Consumer<ServedValue> listener);
+
+    /**
+     * Subscribes to withdrawals: values served earlier that must no longer be served (the ledger does not back
+     * their bundle). A feed that never withdraws (the default) delivers nothing.
+     */
+    default AutoCloseable subscribeWithdrawals(Consumer<Withdrawal> listener) {
+        return () -> { };
+    }
 }

@@ -10,6 +10,7 @@ import com.m0club.view.MarketSnapshot;
 import com.m0club.view.OracleReadModel;
 import com.m0club.view.PublishedFeed;
 import com.m0club.view.ServedValue;
+import com.m0club.view.Withdrawal;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Latest values are kept current from the {@link PublishedFeed} (the values the reconciler announces on
- *       {@code m0.published}), read through from the read model at {@link #start()} and on a miss. A value only
+ *       {@code m0.published}), read through from the read model at {@link #start()} and on a miss, and dropped when
+ *       the feed withdraws it ({@link #withdraw}; {@code m0.withdrawn}). A value only
  *       replaces an older one: a later reveal slot, or the same item now finalized; a read-through racing the feed
  *       never puts an older value back.</li>
  *   <li>The market list carries publish status that is not on the feed, so it is rebuilt from the read model, by
@@ -60,6 +62,7 @@ final class ServedCache implements AutoCloseable {
     private volatile long feedVersion;
     private volatile Document list;
     private AutoCloseable subscription;
+    private AutoCloseable withdrawals;
 
     ServedCache(OracleReadModel model, PublishedFeed feed, PrometheusRegistry registry, Duration minRefresh,
             Duration maxAge) {
@@ -86,6 +89,7 @@ final class ServedCache implements AutoCloseable {
             return;
         }
         subscription = feed.subscribe(this::offer);
+        withdrawals = feed.subscribeWithdrawals(this::withdraw);
         try {
             for (MarketSnapshot s : model.markets()) {
                 s.latest().ifPresent(this::offer);
@@ -114,6 +118,18 @@ final class ServedCache implements AutoCloseable {
             feedVersion++;
         }
         return held;
+    }
+
+    /**
+     * Drops the held value of the withdrawal's market when it is from the withdrawn bundle: the next request reads
+     * the market through from the read model (the previous valid value, or nothing), with its own ETag.
+     */
+    void withdraw(Withdrawal w) {
+        Entry held = latest.get(w.marketId());
+        if (held != null && held.value().bundleHash().equals(w.bundleHash()) && latest.remove(w.marketId(), held)) {
+            feedVersion++;
+            LOG.warn("market {}: value of bundle {} withdrawn from serving", w.marketId(), w.bundleHash().toHex());
+        }
     }
 
     static boolean newer(ServedValue candidate, ServedValue held) {
@@ -178,6 +194,14 @@ final class ServedCache implements AutoCloseable {
                 LOG.debug("unsubscribe failed: {}", e.toString());
             }
             subscription = null;
+        }
+        if (withdrawals != null) {
+            try {
+                withdrawals.close();
+            } catch (Exception e) {
+                LOG.debug("unsubscribe failed: {}", e.toString());
+            }
+            withdrawals = null;
         }
     }
 }

@@ -31,6 +31,7 @@ public final class InMemoryOracle implements OracleReadModel, PublishedFeed {
     private final Map<Long, SignerSet> signerSets = new ConcurrentHashMap<>();
     private final Map<EpochKey, ServedValue> epochs = new ConcurrentHashMap<>();
     private final List<Consumer<ServedValue>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<com.m0club.view.Withdrawal>> withdrawalListeners = new CopyOnWriteArrayList<>();
 
     public void register(Market market) {
         markets.compute(market.id(), (id, old) -> old == null
@@ -69,6 +70,25 @@ public final class InMemoryOracle implements OracleReadModel, PublishedFeed {
         for (Consumer<ServedValue> l : listeners) {
             l.accept(value);
         }
+    }
+
+    /**
+     * Withdraws the market's latest value as the reconciler does (the read model then serves {@code previous}, or
+     * nothing) and notifies the withdrawal listeners.
+     */
+    public void withdraw(MarketId market, Optional<ServedValue> previous) {
+        ServedValue held = latest(market).orElseThrow();
+        markets.computeIfPresent(market, (id, old) -> new MarketSnapshot(old.market(), previous,
+                old.lastPublishStatus(), Optional.of("withdrawn")));
+        for (Consumer<com.m0club.view.Withdrawal> l : withdrawalListeners) {
+            l.accept(new com.m0club.view.Withdrawal(market, held.bundleHash()));
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribeWithdrawals(Consumer<com.m0club.view.Withdrawal> listener) {
+        withdrawalListeners.add(listener);
+        return () -> withdrawalListeners.remove(listener);
     }
 
     /** Pushes {@code value} to the listeners without changing what is served (to drive the stream in bulk). */

@@ -1,5 +1,6 @@
 package com.m0club.app.node;
 
+import com.m0club.api.realtime.ClientLimits;
 import com.m0club.api.rest.ApiServer;
 import com.m0club.app.roles.BundlerRole;
 import com.m0club.app.roles.EngineRoles;
@@ -54,6 +55,7 @@ import com.m0club.runtime.BuildInfo;
 import com.m0club.runtime.admin.AdminServer;
 import com.m0club.runtime.admin.CheckResult;
 import com.m0club.runtime.admin.ReadinessCheck;
+import com.m0club.runtime.config.Config;
 import com.m0club.runtime.config.ConfigSummary;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.runtime.config.Role;
@@ -246,7 +248,9 @@ public final class OracleNode implements AutoCloseable {
         }
         if (options.runs(Role.RECONCILER)) {
             Reconciler reconciler = new Reconciler(ledger, ledger, publishStore, new LedgerViewStore(jdbc), readModel,
-                    reconciled, clock, registry);
+                    reconciled, clock, registry,
+                    Optional.of(Duration.ofHours(options.config().get(M0Keys.LEDGER_RETENTION_HOURS))));
+            own(reconciled.subscribeWithdrawals(w -> log.publish(PublishTopics.WITHDRAWN, w.marketId().value(), w)));
             reconciler.checkAgainstLedger(); // issue 6 item 3: publish state against the ledger after every restart
             own(reconciled.subscribe(v -> log.publish(PUBLISHED, v.marketId().value(), v)));
             start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, taskErrors));
@@ -254,6 +258,8 @@ public final class OracleNode implements AutoCloseable {
         List<ReadinessCheck> liveness = new ArrayList<>();
         if (options.runsAny(Role.API_GATEWAY, Role.REALTIME)) {
             own(log.subscribe(PUBLISHED, "realtime", SubscribeFrom.LATEST, r -> served.publish(r.value())));
+            own(log.subscribe(PublishTopics.WITHDRAWN, "realtime", SubscribeFrom.LATEST,
+                    r -> served.withdraw(r.value())));
             api = startApi(readModelForApi(signerSets), served, clock);
             own(api::close);
             liveness.add(apiListenerCheck(api));
@@ -304,7 +310,14 @@ public final class OracleNode implements AutoCloseable {
                 Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)),
                 Duration.ofMillis(config.get(M0Keys.LISTENER_HEADER_TIMEOUT_MS)));
         return ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
-                .limits(limits).readModel(model).feed(feed).registry(registry).clock(clock).build().start();
+                .limits(limits).clientLimits(clientLimits(config)).readModel(model).feed(feed).registry(registry)
+                .clock(clock).build().start();
+    }
+
+    /** WebSocket client limits: {@code ws_max_message_bytes}, {@code ws_message_burst}, {@code ws_messages_per_second}. */
+    static ClientLimits clientLimits(Config config) {
+        return new ClientLimits(config.get(M0Keys.WS_MAX_MESSAGE_BYTES), config.get(M0Keys.WS_MESSAGE_BURST),
+                config.get(M0Keys.WS_MESSAGES_PER_SECOND));
     }
 
     private Database openDatabase() {

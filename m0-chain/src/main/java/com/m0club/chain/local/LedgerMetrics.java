@@ -27,6 +27,7 @@ final class LedgerMetrics implements AutoCloseable {
     private final Counter snapshots;
     private final Counter snapshotsUnusable;
     private final Counter filesDeleted;
+    private final Counter pruned;
 
     LedgerMetrics(PrometheusRegistry registry, LongSupplier currentSlot) {
         this.registry = registry;
@@ -59,6 +60,15 @@ final class LedgerMetrics implements AutoCloseable {
                 .register(registry);
         this.filesDeleted = Counter.builder().name("m0_ledger_retention_deleted_files_total")
                 .help("Journal segments and snapshots deleted by ledger_retention_hours").register(registry);
+        this.pruned = Counter.builder().name("m0_ledger_pruned_total")
+                .help("State dropped at snapshot time because it is older than ledger_retention_hours, by kind"
+                        + " (epochs, bundles, commitments)").labelNames("kind").register(registry);
+    }
+
+    void pruned(LedgerState.Pruned p) {
+        pruned.labelValues("epochs").inc(p.epochs());
+        pruned.labelValues("bundles").inc(p.bundles());
+        pruned.labelValues("commitments").inc(p.commitments());
     }
 
     void snapshotWritten(boolean ok) {
@@ -104,7 +114,7 @@ final class LedgerMetrics implements AutoCloseable {
     @Override
     public void close() {
         for (Collector c : List.<Collector>of(rejections, commits, reveals, finalized, listenerErrors, journalErrors,
-                tornTails, slot, snapshots, snapshotsUnusable, filesDeleted)) {
+                tornTails, slot, snapshots, snapshotsUnusable, filesDeleted, pruned)) {
             registry.unregister(c);
         }
     }

@@ -31,15 +31,25 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>{@code state} is {@link LedgerState#encode}: deterministic, so the same history always gives the same bytes.
+ * Version 2 adds the pruned-epoch floors of {@link LedgerState#prune}; version 1 files (written before pruning)
+ * still read.
  *
+ * @param version the file's format version ({@link #VERSION} for a snapshot this build writes)
  * @param records journal records the snapshot covers (global ordinals 1..records)
  * @param lastTimeMs ledger time of record {@code records} (the clock never runs back before it)
  */
-record LedgerSnapshot(long genesisMs, long records, long lastTimeMs, byte[] state) {
+record LedgerSnapshot(int version, long genesisMs, long records, long lastTimeMs, byte[] state) {
     static final byte[] MAGIC = "M0LSNAP1".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The oldest version this build reads. */
+    static final int OLDEST_READABLE_VERSION = 1;
     private static final int FIXED = 8 + 4 + 8 + 8 + 8 + 4;
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})\\.m0s");
+
+    /** A snapshot in this build's format ({@link #VERSION}). */
+    LedgerSnapshot(long genesisMs, long records, long lastTimeMs, byte[] state) {
+        this(VERSION, genesisMs, records, lastTimeMs, state);
+    }
 
     static LedgerSnapshot of(LedgerState state, long genesisMs, long records, long lastTimeMs) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
@@ -75,7 +85,7 @@ record LedgerSnapshot(long genesisMs, long records, long lastTimeMs, byte[] stat
 
     byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(FIXED + state.length + 4);
-        b.put(MAGIC).putInt(VERSION).putLong(genesisMs).putLong(records).putLong(lastTimeMs).putInt(state.length)
+        b.put(MAGIC).putInt(version).putLong(genesisMs).putLong(records).putLong(lastTimeMs).putInt(state.length)
                 .put(state);
         b.putInt(Journal.crc32c(b.array(), 0, b.position()));
         return b.array();
@@ -93,8 +103,9 @@ record LedgerSnapshot(long genesisMs, long records, long lastTimeMs, byte[] stat
             }
         }
         int version = buf.getInt(8);
-        if (version != VERSION) {
-            throw new IOException("snapshot version " + version + ", this build reads version " + VERSION);
+        if (version < OLDEST_READABLE_VERSION || version > VERSION) {
+            throw new IOException("snapshot version " + version + ", this build reads versions "
+                    + OLDEST_READABLE_VERSION + " to " + VERSION);
         }
         int length = buf.getInt(FIXED - 4);
         if (length < 0 || (long) FIXED + length + 4 != b.length) {
@@ -105,7 +116,7 @@ record LedgerSnapshot(long genesisMs, long records, long lastTimeMs, byte[] stat
         }
         byte[] state = new byte[length];
         System.arraycopy(b, FIXED, state, 0, length);
-        return new LedgerSnapshot(buf.getLong(12), buf.getLong(20), buf.getLong(28), state);
+        return new LedgerSnapshot(version, buf.getLong(12), buf.getLong(20), buf.getLong(28), state);
     }
 
     /** Decodes the state; a state that does not parse exactly is an {@link IOException}. */
@@ -113,7 +124,7 @@ record LedgerSnapshot(long genesisMs, long records, long lastTimeMs, byte[] stat
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
         LedgerState s;
         try {
-            s = LedgerState.decode(in, maxEvents);
+            s = LedgerState.decode(in, maxEvents, version);
         } catch (RuntimeException e) {
             throw new IOException("the state does not decode: " + e, e);
         }

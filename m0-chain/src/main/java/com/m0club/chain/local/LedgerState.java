@@ -55,6 +55,11 @@ final class LedgerState {
     private final Map<MarketId, MarketValue> latest = new HashMap<>();
     private final Map<EpochKey, EpochEntry> epochs = new HashMap<>();
     private final Set<EpochKey> awaitingFinalization = new LinkedHashSet<>();
+    /**
+     * Per market, the highest epoch id whose state was pruned ({@link #prune}): epochs up to it are beyond the
+     * ledger's retention, closed for good (items for them are refused) and read as empty.
+     */
+    private final Map<MarketId, Long> prunedThrough = new HashMap<>();
     /** The newest events, {@code events.get(i)} having index {@code firstIndex + i}; at most ~maxEvents kept. */
     private final List<LedgerEvent> events = new ArrayList<>();
     private long firstIndex;
@@ -279,6 +284,11 @@ final class LedgerState {
             throw rejection(context, item, violation.get());
         }
         EpochEntry epoch = epochs.get(new EpochKey(id, item.epochId()));
+        if (epoch == null && isPruned(id, item.epochId())) {
+            throw new LedgerRejection(Reason.EPOCH_FINALIZED, context + " (market " + id + "): epoch "
+                    + item.epochId() + " is beyond the ledger's retention (finalized epochs up to "
+                    + prunedThrough.get(id) + " were pruned) and never changes");
+        }
         if (epoch != null && (epoch.startMs != item.windowStartMs() || epoch.endMs != item.windowEndMs())) {
             throw new LedgerRejection(Reason.WINDOW_INCONSISTENT, context + " (market " + id + "): epoch "
                     + item.epochId() + " already has window [" + epoch.startMs + ", " + epoch.endMs
@@ -363,6 +373,10 @@ final class LedgerState {
         if (epoch != null && epoch.finalized != null) {
             return Optional.of(epoch.finalized);
         }
+        if (epoch == null && isPruned(marketId, epochId)) {
+            throw new LedgerRejection(Reason.NOTHING_TO_FINALIZE, context + ": the epoch is beyond the ledger's"
+                    + " retention (finalized epochs up to " + prunedThrough.get(marketId) + " were pruned)");
+        }
         long windowEnd;
         if (epoch != null) {
             windowEnd = epoch.endMs;
@@ -428,6 +442,90 @@ final class LedgerState {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
+    // ------------------------------------------------------------------------------------------------ pruning
+
+    private boolean isPruned(MarketId market, long epochId) {
+        Long through = prunedThrough.get(market);
+        return through != null && epochId <= through;
+    }
+
+    /** What one {@link #prune} dropped. */
+    record Pruned(int epochs, int bundles, int commitments) {
+        boolean any() {
+            return epochs + bundles + commitments > 0;
+        }
+    }
+
+    /**
+     * Drops the state the rules no longer need once its history is older than {@code cutoffMs} (ledger time,
+     * {@code ledger_retention_hours} before the last record), so the state and every snapshot stay bounded:
+     * <ul>
+     *   <li>FINALIZED epochs whose window ended and whose finalization landed before the cutoff, except each market's
+     *       newest finalized epoch; the market's {@link #prunedThrough} floor rises to the highest one dropped;</li>
+     *   <li>the commitment and reveal of a bundle whose every item's epoch was dropped, except a bundle that holds a
+     *       market's {@link #latest} value;</li>
+     *   <li>a commitment never revealed, committed before the cutoff, whose sequence is at or below its set's last
+     *       accepted sequence (it can never be revealed).</li>
+     * </ul>
+     * Kept whatever their age: signer sets with their last accepted sequence (the high-water mark that refuses an old
+     * sequence), markets, each market's latest value, epochs not yet finalized. A deterministic function of the state
+     * and the cutoff, so a replay that prunes at the same records rebuilds the same state.
+     */
+    Pruned prune(long cutoffMs) {
+        Map<MarketId, Long> newestFinalized = new HashMap<>();
+        for (EpochEntry e : epochs.values()) {
+            if (e.finalized != null) {
+                newestFinalized.merge(e.market, e.epochId, Math::max);
+            }
+        }
+        int epochCount = 0;
+        for (var it = epochs.values().iterator(); it.hasNext(); ) {
+            EpochEntry e = it.next();
+            if (e.finalized != null && e.endMs < cutoffMs && e.finalized.timeMs() < cutoffMs
+                    && e.epochId != newestFinalized.get(e.market)) {
+                it.remove();
+                prunedThrough.merge(e.market, e.epochId, Math::max);
+                epochCount++;
+            }
+        }
+        Set<Hash32> holdsLatest = new java.util.HashSet<>();
+        for (MarketValue v : latest.values()) {
+            holdsLatest.add(v.bundleHash());
+        }
+        int bundleCount = 0;
+        for (var it = reveals.values().iterator(); it.hasNext(); ) {
+            RevealReceipt r = it.next().receipt();
+            if (holdsLatest.contains(r.bundleHash()) || r.timeMs() >= cutoffMs) {
+                continue;
+            }
+            boolean allPruned = true;
+            for (RevealReceipt.Item item : r.items()) {
+                if (epochs.containsKey(new EpochKey(item.market(), item.epochId()))
+                        || !isPruned(item.market(), item.epochId())) {
+                    allPruned = false;
+                    break;
+                }
+            }
+            if (allPruned) {
+                it.remove();
+                commits.remove(r.commitHash());
+                commitBySequence.remove(new SetSequence(r.signerSetId(), r.sequence()));
+                bundleCount++;
+            }
+        }
+        int commitCount = 0;
+        for (var it = commits.values().iterator(); it.hasNext(); ) {
+            CommitEntry c = it.next();
+            CommitReceipt r = c.receipt;
+            if (c.reveal == null && r.timeMs() < cutoffMs && r.sequence() <= sets.lastSequence(r.signerSetId())) {
+                it.remove();
+                commitBySequence.remove(new SetSequence(r.signerSetId(), r.sequence()));
+                commitCount++;
+            }
+        }
+        return new Pruned(epochCount, bundleCount, commitCount);
+    }
+
     // ------------------------------------------------------------------------------------------------ reads
 
     Optional<CommitRecord> commitment(Hash32 commitHash) {
@@ -443,6 +541,9 @@ final class LedgerState {
         EpochEntry e = epochs.get(new EpochKey(marketId, epochId));
         if (e != null) {
             return Optional.of(e.toRecord());
+        }
+        if (isPruned(marketId, epochId)) {
+            return Optional.empty();
         }
         return markets.get(marketId).flatMap(m -> scheduledEpoch(m, epochId))
                 .map(w -> new EpochEntry(marketId, epochId, w.startMs(), w.endMs()).toRecord());
@@ -591,11 +692,21 @@ final class LedgerState {
             JournalCodec.writeString(out, k.market().value());
             out.writeLong(k.epochId());
         }
+        List<MarketId> prunedKeys = new ArrayList<>(prunedThrough.keySet());
+        java.util.Collections.sort(prunedKeys);
+        out.writeInt(prunedKeys.size());
+        for (MarketId m : prunedKeys) {
+            JournalCodec.writeString(out, m.value());
+            out.writeLong(prunedThrough.get(m));
+        }
         out.writeLong(nextIndex);
     }
 
-    /** Reads what {@link #encode} wrote; the result has no events in memory and continues at the same index. */
-    static LedgerState decode(java.io.DataInputStream in, int maxEvents) throws java.io.IOException {
+    /**
+     * Reads what {@link #encode} wrote (snapshot {@code version} 2; version 1, written before pruning, has no
+     * pruned-epoch floors); the result has no events in memory and continues at the same index.
+     */
+    static LedgerState decode(java.io.DataInputStream in, int maxEvents, int version) throws java.io.IOException {
         LedgerState s = new LedgerState();
         s.maxEvents = maxEvents;
         s.sets.decode(in);
@@ -651,6 +762,12 @@ final class LedgerState {
                 throw new java.io.IOException("epoch " + k + " awaits finalization but is not in the snapshot");
             }
             s.awaitingFinalization.add(k);
+        }
+        if (version >= 2) {
+            n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                s.prunedThrough.put(MarketId.of(JournalCodec.readString(in)), in.readLong());
+            }
         }
         s.nextIndex = in.readLong();
         s.firstIndex = s.nextIndex;

@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  *       {@code <dir>/LOCK} is held while open.</li>
  * </ul>
  *
- * <p>The journal and the event list grow without bound: this ledger is for dev, tests and single-machine demos,
- * not for years of history.
+ * <p>Bounded with snapshots ({@link Builder#snapshotEveryRecords}): at each snapshot the state older than
+ * {@code ledger_retention_hours} is pruned ({@link LedgerState#prune}: finalized epochs and their bundles; the
+ * signer sets' last sequences, the markets and their latest values stay), and old journal segments and snapshots
+ * are deleted. Reads of pruned bundles and epochs return empty, "beyond the ledger's retention".
  */
 public final class LocalLedger implements Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(LocalLedger.class);
@@ -223,7 +225,7 @@ public final class LocalLedger implements Ledger {
             Files.createDirectories(directory);
             DirectoryLock dirLock = DirectoryLock.acquire(directory);
             try {
-                Restored restored = restore(directory, clock.millis(), maxEventsInMemory);
+                Restored restored = restore(directory, clock.millis(), maxEventsInMemory, retentionMs);
                 try {
                     return new LocalLedger(this, dirLock, restored);
                 } catch (RuntimeException e) {
@@ -248,9 +250,11 @@ public final class LocalLedger implements Ledger {
      * one before it is used), then every later record of the journal segments, in order. Refuses
      * ({@link JournalCorruptedException}) rather than start from a partial state: when no usable snapshot is left
      * and the journal no longer starts at record 1, when the segments have a gap, or when a snapshot covers records
-     * the journal does not have.
+     * the journal does not have. Every segment boundary after the snapshot was a snapshot point of the live ledger,
+     * so the state is pruned there as the live ledger pruned it ({@link LedgerState#prune}).
      */
-    private static Restored restore(Path directory, long genesisIfNew, int maxEvents) throws IOException {
+    private static Restored restore(Path directory, long genesisIfNew, int maxEvents, long retentionMs)
+            throws IOException {
         List<JournalSegments.Segment> segments = JournalSegments.list(directory);
         List<LedgerSnapshot.Named> snapshots = LedgerSnapshot.list(directory);
         LedgerState state = null;
@@ -309,6 +313,9 @@ public final class LocalLedger implements Ledger {
                         + seg.base() + " but the segment before it ends at record " + expectedBase
                         + " (a segment is missing)");
             }
+            if (seg.base() > covered) {
+                state.prune(pruneCutoff(replayer.lastTimeMs, retentionMs));
+            }
             replayer.segment(seg.file().toString(), seg.base());
             Journal j = Journal.open(seg.file(), genesis, replayer);
             if (j.genesisMs() != genesis && used != null) {
@@ -342,6 +349,13 @@ public final class LocalLedger implements Ledger {
     private void snapshotAndRotate() {
         long records = liveBase + journal.records();
         try {
+            LedgerState.Pruned pruned = state.prune(pruneCutoff(lastRecordTimeMs, retentionMs));
+            if (pruned.any()) {
+                metrics.pruned(pruned);
+                LOG.info("ledger {}: pruned the state of {} finalized epochs, {} bundles and {} dead commitments"
+                        + " older than {} h", directory, pruned.epochs(), pruned.bundles(), pruned.commitments(),
+                        retentionMs / 3_600_000L);
+            }
             Path file = LedgerSnapshot.of(state, journal.genesisMs(), records, lastRecordTimeMs).write(directory);
             lastSnapshotRecords = records;
             metrics.snapshotWritten(true);
@@ -362,6 +376,11 @@ public final class LocalLedger implements Ledger {
             LOG.error("ledger {}: snapshot after record {} failed, the journal keeps growing in {}: {}", directory,
                     records, journal.file(), e.toString());
         }
+    }
+
+    /** Ledger time before which {@link LedgerState#prune} drops history: the last record's time minus the retention. */
+    private static long pruneCutoff(long lastRecordTimeMs, long retentionMs) {
+        return lastRecordTimeMs == Long.MIN_VALUE ? Long.MIN_VALUE : lastRecordTimeMs - retentionMs;
     }
 
     /**

@@ -1,7 +1,10 @@
 package com.m0club.publish.read;
 
+import com.m0club.protocol.hash.Hash32;
+import com.m0club.protocol.id.MarketId;
 import com.m0club.view.PublishedFeed;
 import com.m0club.view.ServedValue;
+import com.m0club.view.Withdrawal;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +20,7 @@ public final class PublishedHub implements PublishedFeed {
     private static final Logger LOG = LoggerFactory.getLogger(PublishedHub.class);
 
     private final CopyOnWriteArrayList<Consumer<ServedValue>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<Withdrawal>> withdrawalListeners = new CopyOnWriteArrayList<>();
     private final Counter listenerErrors;
     private final String name;
 
@@ -45,6 +49,29 @@ public final class PublishedHub implements PublishedFeed {
     public AutoCloseable subscribe(Consumer<ServedValue> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public AutoCloseable subscribeWithdrawals(Consumer<Withdrawal> listener) {
+        withdrawalListeners.add(listener);
+        return () -> withdrawalListeners.remove(listener);
+    }
+
+    /** {@link #withdraw} of {@code market}'s value from {@code bundleHash}. */
+    public void publishWithdrawal(MarketId market, Hash32 bundleHash) {
+        withdraw(new Withdrawal(market, bundleHash));
+    }
+
+    /** Delivers {@code withdrawal} to every withdrawal listener, on the caller's thread. */
+    public void withdraw(Withdrawal withdrawal) {
+        for (Consumer<Withdrawal> l : withdrawalListeners) {
+            try {
+                l.accept(withdrawal);
+            } catch (RuntimeException e) {
+                listenerErrors.labelValues(name).inc();
+                LOG.warn("withdrawal listener failed for {}: {}", withdrawal.marketId(), e.toString());
+            }
+        }
     }
 
     /** Delivers {@code value} to every listener, on the caller's thread. */

@@ -12,6 +12,7 @@ import com.m0club.view.PublishStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -43,13 +44,36 @@ public final class Reconciler {
     private final Counter mismatches;
     private final Gauge lag;
     private final Counter resyncs;
+    private final long ledgerRetentionMs;
 
     /**
+     * A reconciler for a ledger that keeps every bundle (no retention: the restart check skips nothing).
+     *
      * @param ledger the records a bundle is checked against (commitments, revealed bundles)
      * @param ledgerEvents the event index the reconciler follows from its cursor
      */
-    public Reconciler(LedgerReader ledger, LedgerEvents ledgerEvents, PublishStore store, LedgerViewStore view, PostgresReadModel readModel,
+    public Reconciler(LedgerReader ledger, LedgerEvents ledgerEvents, PublishStore store, LedgerViewStore view,
+            PostgresReadModel readModel,
             PublishedHub hub, InstantSource clock, PrometheusRegistry registry) {
+        this(ledger, ledgerEvents, store, view, readModel, hub, clock, registry, Optional.empty());
+    }
+
+    /**
+     * A reconciler for a ledger that prunes finalized history older than {@code ledgerRetention}
+     * ({@code ledger_retention_hours}): the restart check does not report a FINALIZED bundle whose round ended
+     * before {@code now - ledgerRetention} and whose commitment the ledger no longer holds (it is beyond the ledger's
+     * retention, not lost). The configuration keeps {@code ledger_retention_hours >= publish_retention_hours}, so
+     * such a row is rare (a market's latest value outlives the publish retention).
+     */
+    public Reconciler(LedgerReader ledger, LedgerEvents ledgerEvents, PublishStore store, LedgerViewStore view,
+            PostgresReadModel readModel, PublishedHub hub, InstantSource clock, PrometheusRegistry registry,
+            Optional<Duration> ledgerRetention) {
+        ledgerRetention.ifPresent(r -> {
+            if (r.isNegative() || r.isZero()) {
+                throw new IllegalArgumentException("ledgerRetention (ledger_retention_hours) must be > 0, got " + r);
+            }
+        });
+        this.ledgerRetentionMs = ledgerRetention.map(Duration::toMillis).orElse(Long.MAX_VALUE);
         this.ledger = ledger;
         this.ledgerEvents = ledgerEvents;
         this.store = store;
@@ -87,7 +111,12 @@ public final class Reconciler {
         long now = clock.millis();
         List<Hash32> missing = new java.util.ArrayList<>();
         List<StoredBundle> onLedger = store.onLedger();
+        int beyondRetention = 0;
         for (StoredBundle b : onLedger) {
+            if (beyondLedgerRetention(b, now)) {
+                beyondRetention++;
+                continue;
+            }
             Optional<String> problem = ledgerProblem(b);
             if (problem.isEmpty()) {
                 continue;
@@ -104,7 +133,9 @@ public final class Reconciler {
             } else {
                 store.markMismatch(b.bundleHash(), reason, now);
             }
-            view.withdraw(b.bundleHash(), reason, now);
+            for (var market : view.withdraw(b.bundleHash(), reason, now)) {
+                hub.publishWithdrawal(market, b.bundleHash());
+            }
         }
         long cursor = view.cursor(CONSUMER);
         boolean ahead = cursor > ledgerEvents.nextEventIndex();
@@ -114,9 +145,16 @@ public final class Reconciler {
                     + " ledger lost events); resuming from the ledger's end", cursor, ledgerEvents.nextEventIndex());
             view.resetCursor(CONSUMER, ledgerEvents.nextEventIndex());
         }
-        LOG.info("reconciler restart check: {} bundles recorded on the ledger, {} not backed by it", onLedger.size(),
-                missing.size());
+        LOG.info("reconciler restart check: {} bundles recorded on the ledger, {} not backed by it, {} beyond the"
+                + " ledger's retention (not checked)", onLedger.size(), missing.size(), beyondRetention);
         return new StartupCheck(onLedger.size(), List.copyOf(missing), ahead);
+    }
+
+    /** A FINALIZED bundle older than the ledger's retention whose commitment the ledger pruned. */
+    private boolean beyondLedgerRetention(StoredBundle b, long now) {
+        return b.status() == PublishStatus.FINALIZED && ledgerRetentionMs != Long.MAX_VALUE
+                && b.record().roundEndMs() < now - ledgerRetentionMs
+                && b.record().commitHash().flatMap(ledger::commitment).isEmpty();
     }
 
     private Optional<String> ledgerProblem(StoredBundle b) {

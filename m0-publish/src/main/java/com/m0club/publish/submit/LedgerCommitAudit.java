@@ -122,7 +122,13 @@ public final class LedgerCommitAudit {
         if (present) {
             return Result.PRESENT;
         }
-        Optional<RevealReceipt> reveal = ledger.commitment(c.commitHash()).flatMap(CommitRecord::reveal);
+        Optional<CommitRecord> commitment = ledger.commitment(c.commitHash());
+        if (commitment.isEmpty()) {
+            // the ledger pruned it: beyond its retention (ledger_retention_hours >= publish_retention_hours, so the
+            // publish record was purged by the publish retention, not lost)
+            return Result.PRESENT;
+        }
+        Optional<RevealReceipt> reveal = commitment.flatMap(CommitRecord::reveal);
         Optional<RevealedBundle> revealed = reveal.flatMap(r -> ledger.revealedBundle(r.bundleHash()));
         if (revealed.isPresent()) {
             Optional<String> refused = adopt(c, revealed.get());

@@ -5,6 +5,7 @@ import com.m0club.publish.bundle.BundleRef;
 import com.m0club.publish.bundle.BundleRefCodec;
 import com.m0club.eventlog.Topics;
 import com.m0club.view.ServedValue;
+import com.m0club.view.Withdrawal;
 
 /** The topics the publishing plane produces, each with its record's schema version and codec. */
 public final class PublishTopics {
@@ -20,6 +21,11 @@ public final class PublishTopics {
      */
     public static final Topic<BundleRef> BUNDLES = Topic.of(Topics.BUNDLES, BundleRef.class, BundleRef.SCHEMA_VERSION,
             BundleRefCodec.INSTANCE);
+    public static final int WITHDRAWN_VERSION = 1;
+
+    /** Reconciler to realtime and the API: a served value withdrawn because the ledger does not back its bundle. */
+    public static final Topic<Withdrawal> WITHDRAWN = Topic.of(Topics.WITHDRAWN, Withdrawal.class,
+            WITHDRAWN_VERSION, WithdrawalCodec.INSTANCE);
 
     private PublishTopics() {}
 }

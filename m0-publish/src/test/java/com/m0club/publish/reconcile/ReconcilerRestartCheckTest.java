@@ -128,4 +128,34 @@ class ReconcilerRestartCheckTest {
         // the cursor now follows the restarted ledger's events
         assertThat(world.view.cursor(Reconciler.CONSUMER)).isEqualTo(restarted.nextEventIndex());
     }
+
+    @Test
+    void aFinalizedBundleBeyondTheLedgersRetentionIsNotAMismatch() throws Exception {
+        Reconciler reconciler = world.reconciler(new PrometheusRegistry());
+        Built b1 = publish(1);
+        reconciler.drain();
+        world.clock.set(Fixture.SCHEDULE.epoch(E).endMs() + Fixture.TIMING.finalizationDelayMs());
+        assertThat(submitter.finalizeDue()).isEqualTo(2);
+        Built b2 = publish(2); // epoch E + 1, stays REVEALED
+        reconciler.drain();
+        assertThat(world.store.find(b1.hash()).orElseThrow().status()).isEqualTo(PublishStatus.FINALIZED);
+
+        // a ledger that pruned everything (here: one that never held it), two hours after b1's round
+        restarted = LocalLedger.builder(dir.resolve("pruned")).clock(world.clock)
+                .registry(new PrometheusRegistry()).open();
+        world.clock.advance(2 * 3_600_000L);
+        PrometheusRegistry metrics = new PrometheusRegistry();
+        List<com.m0club.view.Withdrawal> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        world.hub.subscribeWithdrawals(withdrawn::add);
+        Reconciler.StartupCheck check = new Reconciler(restarted, restarted, world.store, world.view, world.readModel,
+                world.hub, world.clock, metrics, java.util.Optional.of(java.time.Duration.ofHours(1)))
+                .checkAgainstLedger();
+
+        // the FINALIZED bundle older than the retention is skipped; the REVEALED one is still a mismatch
+        assertThat(check.missing()).containsExactly(b2.hash());
+        assertThat(counter(metrics, MISMATCHES, "kind", "missing_on_ledger")).isEqualTo(1);
+        assertThat(world.store.find(b1.hash()).orElseThrow().record().problem()).isEmpty();
+        // the withdrawal is announced on the feed, so the API's memory stops serving b2's values too
+        assertThat(withdrawn).isNotEmpty().allSatisfy(w -> assertThat(w.bundleHash()).isEqualTo(b2.hash()));
+    }
 }

@@ -138,7 +138,9 @@ public final class M0Keys {
                     ValueTypes.longInteger())
             .env("M0_LEDGER_RETENTION_HOURS").toml("ledger.retention_hours")
             .description("local ledger: hours of sealed journal segments and older snapshots kept (the newest two"
-                    + " snapshots and the segments after the older one are always kept)")
+                    + " snapshots and the segments after the older one are always kept), and of finalized state kept"
+                    + " in each snapshot (older finalized epochs and their bundles are pruned); at least"
+                    + " publish_retention_hours")
             .defaultValue(24L)
             .rule(Rule.betweenLong(1, 24L * 3650))
             .build();
@@ -185,6 +187,32 @@ public final class M0Keys {
             .env("M0_ADMIN_MAX_CONNECTIONS").toml("admin.max_connections")
             .description("TCP connections the admin listener holds at most")
             .defaultValue(64)
+            .rule(Rule.between(1, 100_000))
+            .build();
+
+    public static final ConfigKey<Integer> WS_MAX_MESSAGE_BYTES = ConfigKey.builder("ws_max_message_bytes",
+                    ValueTypes.integer())
+            .env("M0_WS_MAX_MESSAGE_BYTES").toml("ws.max_message_bytes")
+            .description("largest message a /v1/stream client may send, fragments counted together; a larger one"
+                    + " closes the connection with 1009")
+            .defaultValue(64 * 1024)
+            .rule(Rule.between(256, 16 * 1024 * 1024))
+            .build();
+
+    public static final ConfigKey<Integer> WS_MESSAGES_PER_SECOND = ConfigKey.builder("ws_messages_per_second",
+                    ValueTypes.integer())
+            .env("M0_WS_MESSAGES_PER_SECOND").toml("ws.messages_per_second")
+            .description("sustained messages per second a /v1/stream client may send (token bucket refill); beyond"
+                    + " the bucket it gets RATE_LIMITED, then close 1008")
+            .defaultValue(2)
+            .rule(Rule.between(1, 10_000))
+            .build();
+
+    public static final ConfigKey<Integer> WS_MESSAGE_BURST = ConfigKey.builder("ws_message_burst",
+                    ValueTypes.integer())
+            .env("M0_WS_MESSAGE_BURST").toml("ws.message_burst")
+            .description("messages a /v1/stream client may send at once (token bucket size)")
+            .defaultValue(10)
             .rule(Rule.between(1, 100_000))
             .build();
 
@@ -293,9 +321,14 @@ public final class M0Keys {
                     API_DB_POOL_SIZE)
             .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
             .keys(QUOTE_SOURCE)
+            .keys(WS_MAX_MESSAGE_BYTES, WS_MESSAGES_PER_SECOND, WS_MESSAGE_BURST)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
+            .constraint("ledger_retention_hours must be at least publish_retention_hours (the restart check compares"
+                    + " every publish record with the ledger, so the ledger must not prune a bundle PostgreSQL still"
+                    + " holds)", config -> config.get(LEDGER_RETENTION_HOURS) >= config.get(PUBLISH_RETENTION_HOURS),
+                    LEDGER_RETENTION_HOURS, PUBLISH_RETENTION_HOURS)
             .knownEnv(IMAGE_DIGEST_ENV, CONFIG_FILE_ENV)
             .warnUnknownEnv("M0_")
             .build();

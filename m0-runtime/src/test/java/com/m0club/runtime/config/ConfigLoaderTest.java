@@ -88,6 +88,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ledgerRetentionBelowPublishRetentionIsRefused() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> M0Keys.load(
+                Map.of("M0_LEDGER_RETENTION_HOURS", "12", "M0_PUBLISH_RETENTION_HOURS", "48"), Optional.empty()));
+
+        assertThat(String.join("\n", e.problems())).contains("ledger_retention_hours must be at least"
+                + " publish_retention_hours");
+        assertThat(M0Keys.load(Map.of("M0_LEDGER_RETENTION_HOURS", "48", "M0_PUBLISH_RETENTION_HOURS", "48"),
+                Optional.empty()).get(M0Keys.LEDGER_RETENTION_HOURS)).isEqualTo(48L);
+    }
+
+    @Test
     void errorFromTomlNamesKeyFileAndPath() throws IOException {
         Path file = toml("publish.concurrency = 100\n");
 
