@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the registry snapshot and carries status changes (an operator's pause or resume) and new markets to the
+ * Carries the registry snapshot's status changes (an operator's pause or resume) and new markets to the
  * ledger, which enforces them. On Solana the same change is an admin transaction; here it is a call. Sees only the
  * ledger's {@link LedgerAdmin} port.
  */
@@ -23,7 +23,6 @@ final class RegistryRefresh {
     }
 
     void run() {
-        registry.refresh();
         for (Market m : registry.list()) {
             Optional<Market> onLedger = ledger.market(m.id());
             if (onLedger.isEmpty()) {

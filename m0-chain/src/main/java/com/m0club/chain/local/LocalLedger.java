@@ -176,7 +176,7 @@ public final class LocalLedger implements Ledger {
         }
 
         /**
-         * Writes a snapshot of the state every {@code records} journal records and at {@link #close}, and starts a
+         * Writes a snapshot of the state every {@code records} journal records (not at {@link #close}), and starts a
          * new journal segment after it ({@code ledger_snapshot_interval_records}); 0 (the builder's default) never
          * snapshots, and the journal is one file that grows without bound.
          */
@@ -829,9 +829,9 @@ public final class LocalLedger implements Ledger {
             if (closed) {
                 return;
             }
-            if (snapshotEveryRecords > 0 && broken == null && liveBase + journal.records() > lastSnapshotRecords) {
-                snapshotAndRotate();
-            }
+            // No snapshot at close: a reopen replays the records since the last periodic snapshot (at most one
+            // interval) and so keeps their events for readers behind it (the reconciler, the commit audit) across a
+            // clean restart; a snapshot here would drop them.
             closed = true;
             dispatcher.clear();
             metrics.close();

@@ -49,6 +49,7 @@ public final class LedgerCommitAudit {
     private final Jdbc jdbc;
     private final InstantSource clock;
     private final Counter withoutRecord;
+    private final Counter skippedEvents;
 
     /** What one run found. */
     public record Report(long eventsRead, int commitsChecked, int adopted, int missing) {}
@@ -65,6 +66,10 @@ public final class LedgerCommitAudit {
                         + " from the ledger's reveal), missing (committed, never revealed, the bundle is lost), or"
                         + " sequence_floor_raised (a set's sequence counter was below the ledger's)")
                 .labelNames("resolution").register(registry);
+        this.skippedEvents = Counter.builder().name("m0_publish_ledger_commit_audit_skipped_events_total")
+                .help("Ledger events the startup commit audit could not check because the ledger no longer kept"
+                        + " them (sequence floors were raised from the ledger's state instead)")
+                .register(registry);
         withoutRecord.labelValues("adopted");
         withoutRecord.labelValues("missing");
         withoutRecord.labelValues("sequence_floor_raised");
@@ -75,6 +80,25 @@ public final class LedgerCommitAudit {
         long from = jdbc.queryOne("audit.cursor", "SELECT next_index FROM ledger_commit_audit_cursor WHERE id = 1",
                 rs -> rs.getLong(1)).orElse(0L);
         long next = from;
+        long oldest = ledgerEvents.oldestEventIndex();
+        if (next < oldest) {
+            // The ledger no longer holds the events between the cursor and its oldest kept one (a reopen from a
+            // snapshot, or its in-memory bound). Their commitments cannot be checked one by one; what matters most
+            // is kept: no set's sequence counter stays below what the ledger accepted.
+            LOG.warn("ledger commit audit: ledger events {}..{} are no longer kept by the ledger; their commitments"
+                    + " are not checked one by one, each signer set's sequence floor is raised to the ledger's last"
+                    + " sequence instead", next, oldest - 1);
+            skippedEvents.inc(oldest - next);
+            for (long set : jdbc.query("audit.sets", """
+                    SELECT signer_set_id FROM signer_set_sequences UNION SELECT DISTINCT signer_set_id FROM bundles""",
+                    rs -> rs.getLong(1))) {
+                long last = ledger.lastSequence(set);
+                if (last > 0) {
+                    raiseSequenceFloor(set, last);
+                }
+            }
+            next = oldest;
+        }
         int checked = 0;
         int adopted = 0;
         int missing = 0;

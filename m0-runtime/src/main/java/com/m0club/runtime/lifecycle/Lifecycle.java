@@ -48,6 +48,86 @@ public final class Lifecycle implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * A lifecycle for wiring that builds each service from what the ones before it opened (a process's composition
+     * root): it is running from the start, {@link #start(Service)} starts a service at once and {@link #own} takes an
+     * already open resource; {@link #close()} closes all of them in reverse order, as for a built lifecycle.
+     */
+    public static Lifecycle incremental() {
+        Lifecycle lifecycle = new Lifecycle(List.of());
+        lifecycle.state = State.RUNNING;
+        return lifecycle;
+    }
+
+    /**
+     * Starts {@code service} now and closes it with the others, after every service started later. For an
+     * {@link #incremental()} lifecycle, or a built one that is running.
+     *
+     * @return {@code service}, started
+     * @throws LifecycleException naming the service when its start fails (nothing else is closed: the caller owns
+     *     the decision, typically {@link #close()} and rethrow)
+     * @throws IllegalStateException when the lifecycle is not running
+     */
+    public synchronized <S extends Service> S start(S service) {
+        Objects.requireNonNull(service, "service");
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("lifecycle is " + state.name().toLowerCase(Locale.ROOT)
+                    + ", cannot start " + service.name());
+        }
+        long begin = System.nanoTime();
+        try {
+            service.start();
+        } catch (Exception | LinkageError e) {
+            LOG.error("service {} failed to start after {} ms", service.name(), elapsedMs(begin), e);
+            throw new LifecycleException(service.name(), e);
+        }
+        started.push(service);
+        LOG.debug("service {} started in {} ms", service.name(), elapsedMs(begin));
+        return service;
+    }
+
+    /**
+     * Takes ownership of {@code resource}, already open: it is closed with the services, in reverse order of
+     * ownership. A close that throws is logged and the others still close.
+     *
+     * @return {@code resource}
+     * @throws IllegalStateException when the lifecycle is not running (the resource is closed then, so it does not
+     *     leak)
+     */
+    public synchronized <C extends AutoCloseable> C own(String name, C resource) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(resource, "resource");
+        if (state != State.RUNNING) {
+            new Owned(name, resource).close();
+            throw new IllegalStateException("lifecycle is " + state.name().toLowerCase(Locale.ROOT)
+                    + ", cannot own " + name);
+        }
+        started.push(new Owned(name, resource));
+        return resource;
+    }
+
+    /** The names of the services and resources it holds, in the order they will close. */
+    public synchronized List<String> openNames() {
+        return started.stream().map(Service::name).toList();
+    }
+
+    /** An already open resource as a service whose close is the resource's. */
+    private record Owned(String name, AutoCloseable resource) implements Service {
+        @Override
+        public void start() {}
+
+        @Override
+        public void close() {
+            try {
+                resource.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(name + " failed to close: " + e, e);
+            }
+        }
+    }
+
     /** The services in start order. */
     public List<Service> services() {
         return services;

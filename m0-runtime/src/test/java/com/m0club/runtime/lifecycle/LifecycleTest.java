@@ -114,4 +114,41 @@ class LifecycleTest {
 
         assertThat(events).containsExactly("start a", "close a");
     }
+
+    @Test
+    void incrementalStartsAtOnceAndClosesEverythingInReverse() {
+        Lifecycle lifecycle = Lifecycle.incremental();
+        lifecycle.start(service("db", false, false));
+        lifecycle.own("pool", () -> events.add("close pool"));
+        lifecycle.start(service("api", false, true));
+        assertThat(lifecycle.isRunning()).isTrue();
+        assertThat(lifecycle.openNames()).containsExactly("api", "pool", "db");
+
+        lifecycle.close();
+        lifecycle.close();
+        assertThat(events).containsExactly("start db", "start api", "close api", "close pool", "close db");
+        assertThat(lifecycle.isRunning()).isFalse();
+    }
+
+    @Test
+    void incrementalFailedStartNamesTheServiceAndLeavesTheOthersToTheCaller() {
+        Lifecycle lifecycle = Lifecycle.incremental();
+        lifecycle.start(service("db", false, false));
+        assertThatThrownBy(() -> lifecycle.start(service("ledger", true, false)))
+                .isInstanceOf(LifecycleException.class).hasMessageContaining("ledger");
+        assertThat(lifecycle.openNames()).containsExactly("db");
+        lifecycle.close();
+        assertThat(events).containsExactly("start db", "close db");
+    }
+
+    @Test
+    void ownAfterCloseClosesTheResourceAndRefuses() {
+        Lifecycle lifecycle = Lifecycle.incremental();
+        lifecycle.close();
+        assertThatThrownBy(() -> lifecycle.own("late", () -> events.add("close late")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("late");
+        assertThatThrownBy(() -> lifecycle.start(service("later", false, false)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("later");
+        assertThat(events).containsExactly("close late");
+    }
 }

@@ -1,0 +1,331 @@
+package com.m0club.app.node;
+
+import com.m0club.app.roles.Periodic;
+import com.m0club.chain.Ledger;
+import com.m0club.chain.local.LocalLedger;
+import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.InProcessEventLog;
+import com.m0club.protocol.registry.Market;
+import com.m0club.protocol.registry.MarketStatus;
+import com.m0club.protocol.sign.SignerSet;
+import com.m0club.protocol.sign.SignerSetStatus;
+import com.m0club.protocol.sign.SigningKey;
+import com.m0club.publish.read.PostgresReadModel;
+import com.m0club.publish.read.PublishedHub;
+import com.m0club.publish.store.PublishStore;
+import com.m0club.runtime.admin.CheckResult;
+import com.m0club.runtime.admin.ReadinessCheck;
+import com.m0club.runtime.config.M0Keys;
+import com.m0club.runtime.config.Role;
+import com.m0club.runtime.lifecycle.Lifecycle;
+import com.m0club.signer.BearerToken;
+import com.m0club.signer.agent.SignerAgent;
+import com.m0club.signer.agent.SignerAgentMetrics;
+import com.m0club.signer.agent.SignerAgentServer;
+import com.m0club.signer.client.ThresholdSigner;
+import com.m0club.signer.keystore.KeyStoreFile;
+import com.m0club.store.postgres.Database;
+import com.m0club.store.registry.MarketRegistryStore;
+import com.m0club.store.registry.MarketsFile;
+import com.m0club.store.registry.SignerSetStore;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The infrastructure of one node, each piece opened on first use and owned by the node's {@link Lifecycle}: the
+ * database (embedded in dev), the market registry, the signer set (and, in dev with the {@code signer-agent} role,
+ * the in-process agents), the threshold client, the ledger, the event log and the published-value hubs. A role's
+ * wiring asks for what it needs, so a process opens only what its roles use: a quant-only process opens no database
+ * and no ledger, a bundler opens no ledger.
+ *
+ * <p>Not thread-safe: used by the node's start, on one thread.
+ */
+final class NodeResources {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeResources.class);
+
+    private final NodeOptions options;
+    private final Lifecycle lifecycle;
+    private final PrometheusRegistry registry;
+    private final List<ReadinessCheck> checks;
+    private final Counter taskErrors;
+
+    private Database database;
+    private RegistryView registryView;
+    private SignerSetStore signerSets;
+    private SignerSet signerSet;
+    private List<URI> signerEndpoints;
+    private Optional<BearerToken> devSignerToken = Optional.empty();
+    private ThresholdSigner signerClient;
+    private Ledger ledger;
+    private EventLog eventLog;
+    private PublishStore publishStore;
+    private Counter hubErrors;
+    private PublishedHub reconciledHub;
+    private PublishedHub servedHub;
+
+    NodeResources(NodeOptions options, Lifecycle lifecycle, PrometheusRegistry registry, List<ReadinessCheck> checks,
+            Counter taskErrors) {
+        this.options = options;
+        this.lifecycle = lifecycle;
+        this.registry = registry;
+        this.checks = checks;
+        this.taskErrors = taskErrors;
+    }
+
+    /** The database, migrated, with its readiness check ({@code postgres}). */
+    Database database() {
+        if (database == null) {
+            DatabaseHandle handle = lifecycle.own("database", DatabaseHandle.open(options, registry));
+            Database db = handle.database();
+            var migration = db.migrate();
+            LOG.info("database ready: {} ({} migrations applied, schema version {})", db.describe(),
+                    migration.applied(), migration.schemaVersion().orElse("-"));
+            checks.add(ReadinessCheck.of("postgres",
+                    () -> db.ping() ? CheckResult.ok() : CheckResult.down("ping failed")));
+            database = db;
+        }
+        return database;
+    }
+
+    /** The market registry snapshot, refreshed every second (seeded from the markets file in dev). */
+    RegistryView registryView() {
+        if (registryView == null) {
+            var markets = new MarketRegistryStore(database(), options.clock());
+            if (options.dev()) {
+                seedDevRegistry(markets);
+            }
+            RegistryView view = new RegistryView(markets);
+            lifecycle.start(new Periodic("registry-refresh", Duration.ofSeconds(1), view::refresh, taskErrors));
+            registryView = view;
+        }
+        return registryView;
+    }
+
+    /** The markets the engine works on: ACTIVE and PAUSED ones at start. */
+    List<Market> engineMarkets() {
+        return registryView().list().stream()
+                .filter(m -> m.status() == MarketStatus.ACTIVE || m.status() == MarketStatus.PAUSED).toList();
+    }
+
+    SignerSetStore signerSets() {
+        if (signerSets == null) {
+            signerSets = new SignerSetStore(database(), options.clock());
+        }
+        return signerSets;
+    }
+
+    /**
+     * The signer set this node publishes with. In dev with the {@code signer-agent} role the node's own agents
+     * define it (and start here); otherwise it must be registered in the database.
+     */
+    SignerSet signerSet() {
+        if (signerSet == null) {
+            if (options.dev() && options.runs(Role.SIGNER_AGENT)) {
+                startDevSigners();
+            } else {
+                signerSet = signerSets().get(options.signerSetId()).orElseThrow(() -> new IllegalStateException(
+                        "signer_set_id " + options.signerSetId() + " is not registered: insert its row (id,"
+                        + " threshold, keys) into the signer_sets table first (there is no m0 command for it yet;"
+                        + " m0 dev registers its own set)"));
+                signerEndpoints = options.signerEndpoints();
+            }
+        }
+        return signerSet;
+    }
+
+    /** The threshold client to the signer agents, with its readiness check ({@code signer-quorum}). */
+    ThresholdSigner signerClient() {
+        if (signerClient == null) {
+            SignerSet set = signerSet();
+            ThresholdSigner client = ThresholdSigner.builder().signerSet(set).endpoints(signerEndpoints)
+                    .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(10)).registry(registry)
+                    .bearerToken(signerToken()).build();
+            lifecycle.own("signer-client", client::close);
+            checks.add(ReadinessCheck.of("signer-quorum", () -> {
+                var r = client.readiness();
+                return r.ready() ? CheckResult.ok(r.describe()) : CheckResult.down(r.describe());
+            }));
+            signerClient = client;
+        }
+        return signerClient;
+    }
+
+    /**
+     * The local ledger under {@code <data_dir>/ledger}, with the signer set and every market registered, registry
+     * changes carried to it every second, and its readiness check ({@code ledger}).
+     */
+    Ledger ledger() {
+        if (ledger == null) {
+            var config = options.config();
+            Ledger opened;
+            try {
+                opened = lifecycle.own("ledger", LocalLedger.builder(options.dataDir().resolve("ledger"))
+                        .clock(options.clock()).registry(registry)
+                        .maxEventsInMemory(config.get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY))
+                        .snapshotEveryRecords(config.get(M0Keys.LEDGER_SNAPSHOT_INTERVAL_RECORDS))
+                        .retentionHours(config.get(M0Keys.LEDGER_RETENTION_HOURS)).open());
+            } catch (IOException e) {
+                throw new UncheckedIOException("the local ledger under " + options.dataDir().resolve("ledger")
+                        + " could not be opened: " + e.getMessage(), e);
+            }
+            opened.registerSignerSet(signerSet());
+            RegistryView view = registryView();
+            for (Market m : view.list()) {
+                opened.registerMarket(m);
+            }
+            checks.add(ReadinessCheck.of("ledger", () -> CheckResult.ok("slot " + opened.currentSlot())));
+            lifecycle.start(new Periodic("registry-to-ledger", Duration.ofSeconds(1),
+                    new RegistryRefresh(view, opened)::run, taskErrors));
+            ledger = opened;
+        }
+        return ledger;
+    }
+
+    /**
+     * The in-process event log ({@code eventlog_url = memory:}). Every record goes through its topic's codec, as it
+     * would through an out-of-process log.
+     */
+    EventLog eventLog() {
+        if (eventLog == null) {
+            eventLog = lifecycle.own("event-log", InProcessEventLog.builder().partitions(8)
+                    .capacityPerPartition(4096).publishTimeout(Duration.ofSeconds(2)).codecRoundTrip(true)
+                    .build(registry, options.clock()));
+        }
+        return eventLog;
+    }
+
+    PublishStore publishStore() {
+        if (publishStore == null) {
+            publishStore = new PublishStore(database().jdbc());
+        }
+        return publishStore;
+    }
+
+    /** The hub the reconciler announces served values and withdrawals on (bridged to the event log). */
+    PublishedHub reconciledHub() {
+        if (reconciledHub == null) {
+            reconciledHub = new PublishedHub(hubErrors(), "reconciler");
+        }
+        return reconciledHub;
+    }
+
+    /** The hub the API and the WebSocket read (fed from the event log). */
+    PublishedHub servedHub() {
+        if (servedHub == null) {
+            servedHub = new PublishedHub(hubErrors(), "realtime");
+        }
+        return servedHub;
+    }
+
+    /** The read model on publishing's pool (the reconciler's). */
+    PostgresReadModel readModel() {
+        return new PostgresReadModel(database().jdbc(), publishStore(), registryView()::list, signerSets()::get);
+    }
+
+    /**
+     * The API's read model: its own bounded pool ({@code api_db_pool_size}), so API load cannot starve publishing,
+     * and signer sets looked up on publishing's pool only once per set (they are cached; sets are never edited).
+     */
+    PostgresReadModel apiReadModel() {
+        Database.ReadPool reads = lifecycle.own("api-read-pool", database().openReadPool("m0-api-reads",
+                options.config().get(M0Keys.API_DB_POOL_SIZE), Duration.ofSeconds(2)));
+        return new PostgresReadModel(reads.jdbc(), new PublishStore(reads.jdbc()), registryView()::list,
+                signerSets()::get);
+    }
+
+    /** What is open, for the accessors tests use: empty for what no selected role needed. */
+    Optional<Database> openedDatabase() {
+        return Optional.ofNullable(database);
+    }
+
+    Optional<Ledger> openedLedger() {
+        return Optional.ofNullable(ledger);
+    }
+
+    Optional<SignerSet> openedSignerSet() {
+        return Optional.ofNullable(signerSet);
+    }
+
+    private Counter hubErrors() {
+        if (hubErrors == null) {
+            hubErrors = PublishedHub.errorCounter(registry);
+        }
+        return hubErrors;
+    }
+
+    /**
+     * The token the bundler sends: the dev agents' own, or the file {@code signer_auth_token_file} names. Outside
+     * dev a bundler without one fails to start naming the key (every agent refuses unauthenticated callers).
+     */
+    private Optional<BearerToken> signerToken() {
+        if (devSignerToken.isPresent()) {
+            return devSignerToken;
+        }
+        return Optional.of(OracleNode.signerTokenFile(options.config().find(M0Keys.SIGNER_AUTH_TOKEN_FILE)));
+    }
+
+    /** Seeds the registry from the markets file with the dev timing overrides (idempotent across restarts). */
+    private void seedDevRegistry(MarketRegistryStore markets) {
+        List<Market> fromFile = MarketsFile.Overrides.of(options.devEpochWindowMs(), options.devFinalizationDelayMs())
+                .apply(MarketsFile.read(options.marketsFile()));
+        for (Market m : fromFile) {
+            markets.upsert(m);
+        }
+        LOG.info("registry seeded from {}: {} markets (dev profile: epoch window {} ms, finalization delay {} ms)",
+                options.marketsFile(), fromFile.size(), options.devEpochWindowMs(), options.devFinalizationDelayMs());
+    }
+
+    /**
+     * Starts the dev signer agents in-process, each on its own loopback port with its own key and state. They
+     * require a bearer token like every agent: a random one per run, kept in memory only and given to the node's
+     * threshold client.
+     */
+    private void startDevSigners() {
+        List<SigningKey> keys = new ArrayList<>();
+        for (int i = 0; i < options.devSigners(); i++) {
+            keys.add(KeyStoreFile.loadOrGenerate(KeyStoreFile.defaultPath(options.dataDir(), i)));
+        }
+        SignerSet.Builder b = SignerSet.builder().id(options.signerSetId()).threshold(options.devThreshold())
+                .status(SignerSetStatus.ACTIVE).activationMs(0);
+        keys.forEach(k -> b.key(k.publicKey()));
+        if (options.devThreshold() < 2) {
+            b.allowSingleSigner();
+        }
+        SignerSet wanted = b.build();
+        Optional<SignerSet> stored = signerSets().get(wanted.id());
+        if (stored.isPresent() && !stored.get().keys().equals(wanted.keys())) {
+            throw new IllegalStateException("signer set " + wanted.id() + " is registered with other keys than "
+                    + options.dataDir().resolve("keys") + " holds; sets are never edited: use another"
+                    + " M0_SIGNER_SET_ID or start from a fresh data dir");
+        }
+        signerSets().insert(wanted);
+        DevAuditVolume.install(SignerAgentServer.AUDIT_LOGGER);
+        SignerAgentMetrics metrics = new SignerAgentMetrics(registry);
+        BearerToken token = BearerToken.random();
+        RegistryView view = registryView();
+        List<URI> endpoints = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            SignerAgent agent = lifecycle.own("signer-agent-" + i, SignerAgent.builder().key(keys.get(i))
+                    .signerSet(wanted).markets(view::find).clock(options.clock())
+                    .keyFile(KeyStoreFile.defaultPath(options.dataDir(), i))
+                    .stateDir(options.dataDir().resolve("signer").resolve("agent-" + i)).build());
+            SignerAgentServer server = lifecycle.own("signer-agent-server-" + i, SignerAgentServer.builder(agent)
+                    .metrics(metrics).host("127.0.0.1").port(0).bearerToken(token).build().start());
+            endpoints.add(server.endpoint());
+        }
+        LOG.info("{} signer agents up ({}-of-{}, set {}): {}", keys.size(), wanted.threshold(), wanted.size(),
+                wanted.id(), endpoints);
+        signerSet = wanted;
+        signerEndpoints = List.copyOf(endpoints);
+        devSignerToken = Optional.of(token);
+    }
+}

@@ -1,0 +1,176 @@
+package com.m0club.app.node;
+
+import com.m0club.api.rest.ApiServer;
+import com.m0club.app.roles.BundlerRole;
+import com.m0club.app.roles.EngineRoles;
+import com.m0club.app.roles.Periodic;
+import com.m0club.app.roles.QuoteSources;
+import com.m0club.app.roles.SubmitterRole;
+import com.m0club.chain.LedgerEvents;
+import com.m0club.chain.LedgerReader;
+import com.m0club.chain.LedgerWriter;
+import com.m0club.engine.aggregate.Aggregator;
+import com.m0club.engine.aggregate.AggregatorConfig;
+import com.m0club.engine.aggregate.AggregatorMetrics;
+import com.m0club.engine.ingest.IngestConfig;
+import com.m0club.engine.ingest.IngestMetrics;
+import com.m0club.engine.ingest.Ingestor;
+import com.m0club.engine.market.MarketLookup;
+import com.m0club.engine.quant.QuantMetrics;
+import com.m0club.engine.quant.QuantModel;
+import com.m0club.engine.quant.SourceWeights;
+import com.m0club.engine.source.QuoteSource;
+import com.m0club.engine.source.SourceQuote;
+import com.m0club.engine.topic.EngineTopics;
+import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.SubscribeFrom;
+import com.m0club.protocol.registry.Market;
+import com.m0club.protocol.sign.SignerSet;
+import com.m0club.publish.read.PostgresReadModel;
+import com.m0club.publish.read.PublishedHub;
+import com.m0club.publish.reconcile.LedgerViewStore;
+import com.m0club.publish.reconcile.Reconciler;
+import com.m0club.publish.store.MarketProblemStore;
+import com.m0club.publish.store.PublishRetention;
+import com.m0club.publish.store.PublishStore;
+import com.m0club.publish.submit.BundleRefResolver;
+import com.m0club.publish.submit.LedgerCommitAudit;
+import com.m0club.publish.submit.Submitter;
+import com.m0club.publish.submit.SubmitterSettings;
+import com.m0club.publish.topic.PublishTopics;
+import com.m0club.runtime.config.M0Keys;
+import com.m0club.runtime.lifecycle.Lifecycle;
+import com.m0club.signer.client.ThresholdSigner;
+import com.m0club.store.postgres.Database;
+import com.m0club.store.sequence.SequenceAllocator;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One wiring function per role. Each function's parameters are what the role needs (the event log, the database,
+ * which ledger ports, the signer client, the registry), so reading its signature tells what a process running only
+ * that role opens; {@link OracleNode} obtains those from {@link NodeResources}, which opens each on first use. The
+ * same functions serve {@code m0 dev}, {@code m0 run --roles} and the tests.
+ */
+final class RoleWiring {
+    private RoleWiring() {}
+
+    /** What every role's wiring gets: the node's settings, its lifecycle (owner of what it starts) and metrics. */
+    record Context(NodeOptions options, Lifecycle lifecycle, PrometheusRegistry registry, Counter taskErrors,
+            Optional<Consumer<SourceQuote>> quoteTap) {
+        InstantSource clock() {
+            return options.clock();
+        }
+    }
+
+    /** ingestor: the quote source ({@code quote_source}) through the ingestor onto {@code m0.events}. */
+    static void ingestor(Context ctx, EventLog log, List<Market> markets) {
+        QuoteSource source = QuoteSources.of(ctx.options().config(), markets, ctx.options().simulatorSeed(),
+                ctx.clock(), ctx.registry());
+        Ingestor ingestor = new Ingestor(MarketLookup.of(markets), IngestConfig.DEFAULTS, ctx.clock(),
+                new IngestMetrics(ctx.registry()));
+        ctx.lifecycle().start(new EngineRoles.IngestRole(source, ingestor, log, EngineTopics.EVENTS, ctx.clock(),
+                ctx.options().engineTick(), ctx.taskErrors(), ctx.quoteTap()));
+    }
+
+    /** aggregator: {@code m0.events} to {@code m0.features}, every engine tick. */
+    static void aggregator(Context ctx, EventLog log, List<Market> markets) {
+        Aggregator aggregator = new Aggregator(MarketLookup.of(markets), AggregatorConfig.DEFAULTS,
+                new AggregatorMetrics(ctx.registry()));
+        ctx.lifecycle().start(new EngineRoles.AggregateRole(aggregator, markets.stream().map(Market::id).toList(),
+                log, EngineTopics.EVENTS, EngineTopics.FEATURES, ctx.clock(), ctx.options().engineTick(),
+                ctx.taskErrors()));
+    }
+
+    /** quant: {@code m0.features} to {@code m0.outputs} under the guardrail profile {@code market_tier_policy}. */
+    static void quant(Context ctx, EventLog log) {
+        QuantModel quant = new QuantModel(OracleNode.quantConfig(ctx.options().config()), SourceWeights.EQUAL,
+                ctx.clock(), new QuantMetrics(ctx.registry()));
+        ctx.lifecycle().start(new EngineRoles.QuantRole(quant, log, EngineTopics.FEATURES,
+                EngineTopics.OUTPUTS));
+    }
+
+    /**
+     * bundler: closes rounds of {@code m0.outputs}, has the signer set sign them (through {@code signer}), stores them
+     * in PostgreSQL and hands references on {@code m0.bundles}.
+     */
+    static void bundler(Context ctx, EventLog log, Database database, RegistryView registry, SignerSet signerSet,
+            ThresholdSigner signer) {
+        var jdbc = database.jdbc();
+        ctx.lifecycle().start(new BundlerRole(log, EngineTopics.OUTPUTS, PublishTopics.BUNDLES,
+                new SequenceAllocator(database, ctx.clock()), new PublishStore(jdbc), new MarketProblemStore(jdbc),
+                signer, signerSet.id(), ctx.options().roundLength(), ctx.clock(), ctx.registry(), ctx.taskErrors(),
+                registry::isActive));
+    }
+
+    /**
+     * submitter: commits, reveals and finalizes the referenced bundles on the ledger (writer and reader ports), with
+     * the startup commit audit (reader and events), publish retention and the finalization crank.
+     */
+    static void submitter(Context ctx, EventLog log, Database database, LedgerWriter writer, LedgerReader reader,
+            LedgerEvents events) {
+        var jdbc = database.jdbc();
+        var store = new PublishStore(jdbc);
+        Submitter submitter = new Submitter(writer, reader, store, ctx.clock(), new SecureRandom(),
+                SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), ctx.registry());
+        var audit = new LedgerCommitAudit(reader, events, store, jdbc, ctx.clock(), ctx.registry());
+        var lifecycle = ctx.lifecycle();
+        lifecycle.start(new SubmitterRole(submitter, new BundleRefResolver(store, ctx.registry()), log,
+                PublishTopics.BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, ctx.registry()));
+        var retention = new PublishRetention(jdbc,
+                Duration.ofHours(ctx.options().config().get(M0Keys.PUBLISH_RETENTION_HOURS)), ctx.clock(),
+                ctx.registry());
+        lifecycle.start(new Periodic("publish-retention", Duration.ofMinutes(5), retention::purge, ctx.taskErrors()));
+        lifecycle.start(new Periodic("finalize-crank", Duration.ofMillis(500), submitter::finalizeDue,
+                ctx.taskErrors()));
+    }
+
+    /**
+     * reconciler: follows the ledger's events (reader and events ports) into publish state, checks publish state
+     * against the ledger at start, and announces served values and withdrawals on {@code m0.published} and
+     * {@code m0.withdrawn}.
+     */
+    static void reconciler(Context ctx, EventLog log, Database database, LedgerReader reader, LedgerEvents events,
+            PostgresReadModel readModel, PublishedHub announced) {
+        var jdbc = database.jdbc();
+        Reconciler reconciler = new Reconciler(reader, events, new PublishStore(jdbc), new LedgerViewStore(jdbc),
+                readModel, announced, ctx.clock(), ctx.registry(),
+                Optional.of(Duration.ofHours(ctx.options().config().get(M0Keys.LEDGER_RETENTION_HOURS))));
+        var lifecycle = ctx.lifecycle();
+        lifecycle.own("withdrawals-to-log", announced.subscribeWithdrawals(
+                w -> log.publish(PublishTopics.WITHDRAWN, w.marketId().value(), w)));
+        reconciler.checkAgainstLedger(); // publish state against the ledger after every restart
+        lifecycle.own("published-to-log", announced.subscribe(
+                v -> log.publish(PublishTopics.PUBLISHED, v.marketId().value(), v)));
+        lifecycle.start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, ctx.taskErrors()));
+    }
+
+    /**
+     * api-gateway and realtime: the REST and WebSocket listener over the API's read model, fed with served values and
+     * withdrawals from the event log.
+     */
+    static ApiServer api(Context ctx, EventLog log, PostgresReadModel apiReadModel, PublishedHub served) {
+        var lifecycle = ctx.lifecycle();
+        lifecycle.own("log-to-served", log.subscribe(PublishTopics.PUBLISHED, "realtime", SubscribeFrom.LATEST,
+                r -> served.publish(r.value())));
+        lifecycle.own("log-to-withdrawn", log.subscribe(PublishTopics.WITHDRAWN, "realtime", SubscribeFrom.LATEST,
+                r -> served.withdraw(r.value())));
+        var options = ctx.options();
+        var config = options.config();
+        var limits = new ApiServer.Limits(config.get(M0Keys.API_MAX_CONNECTIONS),
+                config.get(M0Keys.API_MAX_CONCURRENT_REQUESTS),
+                Duration.ofMillis(config.get(M0Keys.LISTENER_IDLE_TIMEOUT_MS)),
+                Duration.ofMillis(config.get(M0Keys.LISTENER_HEADER_TIMEOUT_MS)));
+        ApiServer api = ApiServer.builder().port(options.apiPort()).host(options.dev() ? "127.0.0.1" : "0.0.0.0")
+                .limits(limits).clientLimits(OracleNode.clientLimits(config)).readModel(apiReadModel).feed(served)
+                .registry(ctx.registry()).clock(ctx.clock()).build().start();
+        lifecycle.own("api", api::close);
+        return api;
+    }
+}
