@@ -1,5 +1,6 @@
 package com.m0club.app.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -45,6 +46,30 @@ class ModuleDependenciesTest {
                 .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "app")
                 .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "app")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("store", "publish", "api", "app")
+                .check(CLASSES);
+    }
+
+    @Test
+    void adaptersAreImportedByTheAppAlone() {
+        noClasses().that().resideOutsideOfPackages("com.m0club.app..", "com.m0club.adapter..")
+                .should().dependOnClassesThat().resideInAPackage("com.m0club.adapter..")
+                .allowEmptyShould(true).check(CLASSES);
+    }
+
+    @Test
+    void eachAdapterUsesOnePortAndNoPlane() {
+        noClasses().that().resideInAPackage("com.m0club.adapter..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.m0club.store..", "com.m0club.publish..",
+                        "com.m0club.api..", "com.m0club.signer..", "com.m0club.devkit..", "com.m0club.app..")
+                .allowEmptyShould(true).check(CLASSES);
+    }
+
+    @Test
+    void theApiReadsTheViewPortAndTheProtocolOnly() {
+        noClasses().that().resideInAPackage("com.m0club.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.m0club.store..", "com.m0club.chain..",
+                        "com.m0club.publish..", "com.m0club.engine..", "com.m0club.signer..",
+                        "com.m0club.eventlog..", "com.m0club.devkit..", "com.m0club.app..")
                 .check(CLASSES);
     }
 }

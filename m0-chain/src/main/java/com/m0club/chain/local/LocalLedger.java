@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local ledger: an in-process ledger that enforces the on-chain program's rules (PROTOCOL.md, "Signer sets and
+ * The local ledger: an in-process ledger that enforces the on-chain program's rules (docs/protocol.md, "Signer sets and
  * replay protection" and "Commit, reveal, finalize"), so that dev and tests exercise the rules Solana will.
  *
  * <ul>
@@ -202,7 +202,7 @@ public final class LocalLedger implements Ledger {
         }
 
         /**
-         * Accepts signer sets with threshold 1. Only the dev profile may ask for this (PROTOCOL.md: {@code 2 <= m}
+         * Accepts signer sets with threshold 1. Only the dev profile may ask for this (docs/protocol.md: {@code 2 <= m}
          * everywhere else).
          */
         public Builder allowSingleSignerSets() {

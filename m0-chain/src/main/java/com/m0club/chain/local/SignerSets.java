@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The ledger's signer sets: the registered content (never edited), the status the ledger gives each set, and the
  * last accepted sequence per set. At most one set is ACTIVE once any set has been activated: activating a set
- * retires the one before it, which is how PROTOCOL.md's "the old set stays valid until the new one activates" reads
+ * retires the one before it, which is how docs/protocol.md's "the old set stays valid until the new one activates" reads
  * on chain. Not thread-safe; the ledger's lock guards it.
  */
 final class SignerSets {

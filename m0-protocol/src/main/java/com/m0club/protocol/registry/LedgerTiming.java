@@ -4,7 +4,7 @@ import com.m0club.protocol.ErrorCode;
 import com.m0club.protocol.ProtocolException;
 
 /**
- * The per-market timing rules the ledger enforces (PROTOCOL.md, "Commit, reveal, finalize").
+ * The per-market timing rules the ledger enforces (docs/protocol.md, section 17 "Commit, reveal, finalize").
  *
  * @param finalizationDelayMs an epoch finalizes this long after its window ends
  * @param maxRevealDelayMs a reveal must land within this long after its commit
@@ -13,7 +13,7 @@ import com.m0club.protocol.ProtocolException;
  */
 public record LedgerTiming(long finalizationDelayMs, long maxRevealDelayMs, long maxCommitStalenessMs,
         long maxClockSkewMs) {
-    /** Production defaults from PROTOCOL.md. */
+    /** Production defaults from docs/protocol.md. */
     public static final LedgerTiming DEFAULTS = new LedgerTiming(120_000, 600_000, 600_000, 15_000);
 
     public LedgerTiming {

@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin listener every M0 process runs (ARCHITECTURE.md, "Operational surface"), on Helidon SE:
+ * The admin listener every M0 process runs (docs/operations.md), on Helidon SE:
  * <ul>
  *   <li>{@code GET /healthz}: liveness, {@code 200 {"status":"UP"}} while the process serves HTTP;</li>
  *   <li>{@code GET /readyz}: every {@link ReadinessCheck} in parallel with a per-check timeout; 200 if all are up,

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The configuration every M0 process understands (ARCHITECTURE.md, "Operational surface"; seed section 18).
+ * The configuration every M0 process understands (docs/operations.md; seed section 18).
  * Modules with settings of their own build a schema that {@linkplain ConfigSchema.Builder#include includes}
  * {@link #schema()}.
  *

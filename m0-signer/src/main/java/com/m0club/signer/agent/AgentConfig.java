@@ -44,7 +44,7 @@ import java.util.Set;
  *       "title": "LAL at BOS",            (optional, default: the id)
  *       "epoch_window_ms": 3600000,       (optional, default 3600000)
  *       "publish_cadence_ms": 5000,       (optional, default: the tier's cadence)
- *       "timing": {                       (optional; each field defaults to PROTOCOL.md's value)
+ *       "timing": {                       (optional; each field defaults to docs/protocol.md's value)
  *         "finalization_delay_ms": 120000, "max_reveal_delay_ms": 600000,
  *         "max_commit_staleness_ms": 600000, "max_clock_skew_ms": 15000
  *       }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Signer sets in PostgreSQL (tables {@code signer_sets} and {@code signer_set_keys}).
  *
- * <p>A signer set is immutable (PROTOCOL.md: rotation creates a new id): its <em>content</em> is the id, threshold,
+ * <p>A signer set is immutable (docs/protocol.md: rotation creates a new id): its <em>content</em> is the id, threshold,
  * keys and activation time. Inserting an id again with the same content is a no-op, so seeding and restarts are
  * idempotent; with different content it is an error, because signatures already made under that id would then mean
  * something else. The status is not content: it moves forward only, PENDING -> ACTIVE -> RETIRED (PENDING may retire

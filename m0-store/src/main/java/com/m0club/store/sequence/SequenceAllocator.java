@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Allocates bundle sequences: per signer set a u64 that is durable, strictly increasing, gap-free, and never reused
- * for a different bundle hash (PROTOCOL.md, "Signer sets and replay protection").
+ * for a different bundle hash (docs/protocol.md, section 17 "Signer sets and replay protection").
  *
  * <p>A publish round asks with its {@code roundKey} (a deterministic id of the round, for example
  * {@code "2026-01-04T12:00:05Z/FAST"}): asking again with the same key, from a retry or after a restart, returns the
