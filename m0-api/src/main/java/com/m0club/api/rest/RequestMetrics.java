@@ -38,6 +38,12 @@ final class RequestMetrics {
     Handler metered(String route, Handler handler) {
         return (req, res) -> {
             Instant start = clock.instant();
+            // counted just before the response goes out, so a client that has its answer sees it counted
+            res.beforeSend(() -> {
+                requests.labelValues(route, Integer.toString(res.status().code())).inc();
+                Duration took = Duration.between(start, clock.instant());
+                seconds.labelValues(route).observe(Math.max(0, took.toNanos()) / 1e9);
+            });
             try {
                 handler.handle(req, res);
             } catch (ApiException e) {
@@ -47,10 +53,6 @@ final class RequestMetrics {
             } catch (Exception e) {
                 LOG.error("{} {} failed", req.prologue().method().text(), route, e);
                 sendError(res, ApiError.internal());
-            } finally {
-                requests.labelValues(route, Integer.toString(res.status().code())).inc();
-                Duration took = Duration.between(start, clock.instant());
-                seconds.labelValues(route).observe(Math.max(0, took.toNanos()) / 1e9);
             }
         };
     }
