@@ -7,6 +7,8 @@ import com.m0club.app.node.OracleNode;
 import com.m0club.chain.Ledger;
 import com.m0club.chain.LedgerEvent;
 import com.m0club.runtime.config.M0Keys;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,5 +123,20 @@ final class DevNode {
     /** The ledger's events of one kind. */
     static <E extends LedgerEvent> List<E> events(Ledger ledger, Class<E> kind) {
         return events(ledger).stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
+    /** The sum of counter {@code name} over the data points whose label {@code labelName} is {@code labelValue}. */
+    static double counter(OracleNode node, String name, String labelName, String labelValue) {
+        double sum = 0;
+        for (MetricSnapshot s : node.registry().scrape()) {
+            if (s instanceof CounterSnapshot c && c.getMetadata().getName().equals(name)) {
+                for (var d : c.getDataPoints()) {
+                    if (labelValue.equals(d.getLabels().get(labelName))) {
+                        sum += d.getValue();
+                    }
+                }
+            }
+        }
+        return sum;
     }
 }

@@ -11,8 +11,6 @@ import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.id.OutcomeId;
 import com.m0club.protocol.id.SourceId;
 import com.m0club.runtime.config.M0Keys;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,20 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonlReplayNodeTest {
     @TempDir
     Path dataDir;
-
-    private static double counter(OracleNode node, String name, String labelName, String labelValue) {
-        double sum = 0;
-        for (MetricSnapshot s : node.registry().scrape()) {
-            if (s instanceof CounterSnapshot c && c.getMetadata().getName().equals(name)) {
-                for (var d : c.getDataPoints()) {
-                    if (labelValue.equals(d.getLabels().get(labelName))) {
-                        sum += d.getValue();
-                    }
-                }
-            }
-        }
-        return sum;
-    }
 
     @Test
     void theIngestorTakesItsQuotesFromTheConfiguredReplayFile() throws Exception {
@@ -77,11 +61,11 @@ class JsonlReplayNodeTest {
         List<SourceQuote> seen = new CopyOnWriteArrayList<>();
         try (OracleNode node = OracleNode.start(options, Optional.of(seen::add))) {
             DevNode.await("the six replayed quotes accepted by ingest", DevNode.PATIENCE,
-                    () -> counter(node, "m0_ingest_events", "result", "accepted") == 6);
+                    () -> DevNode.counter(node, "m0_ingest_events", "result", "accepted") == 6);
             assertThat(seen).extracting(SourceQuote::traceId).containsExactlyElementsOf(traces);
-            assertThat(counter(node, "m0_replay_lines", "result", "quote")).isEqualTo(6.0);
-            assertThat(counter(node, "m0_replay_lines", "result", "malformed")).isEqualTo(1.0);
-            assertThat(counter(node, "m0_ingest_events", "result", "rejected")).isZero();
+            assertThat(DevNode.counter(node, "m0_replay_lines", "result", "quote")).isEqualTo(6.0);
+            assertThat(DevNode.counter(node, "m0_replay_lines", "result", "malformed")).isEqualTo(1.0);
+            assertThat(DevNode.counter(node, "m0_ingest_events", "result", "rejected")).isZero();
         }
     }
 }

@@ -8,8 +8,6 @@ import com.m0club.app.node.OracleNode;
 import com.m0club.protocol.hash.Hash32;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.store.postgres.Jdbc;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,20 +25,6 @@ class SubmitterResumeTest {
     @TempDir
     Path dataDir;
 
-    private static double counter(OracleNode node, String name, String labelName, String labelValue) {
-        double sum = 0;
-        for (MetricSnapshot s : node.registry().scrape()) {
-            if (s instanceof CounterSnapshot c && c.getMetadata().getName().equals(name)) {
-                for (var d : c.getDataPoints()) {
-                    if (labelValue.equals(d.getLabels().get(labelName))) {
-                        sum += d.getValue();
-                    }
-                }
-            }
-        }
-        return sum;
-    }
-
     @Test
     void aBundleStuckByADatabaseOutageAfterItsCommitIsRevealedWithoutARestart() throws Exception {
         // epochs long enough (60 s, finalized 30 s after they end) that the outage below cannot outlast them: the
@@ -53,7 +37,7 @@ class SubmitterResumeTest {
         try (OracleNode node = OracleNode.start(options)) {
             Jdbc jdbc = node.database().jdbc();
             DevNode.await("a first bundle revealed", PATIENCE,
-                    () -> counter(node, "m0_submitter_bundles", "outcome", "revealed") >= 1);
+                    () -> DevNode.counter(node, "m0_submitter_bundles", "outcome", "revealed") >= 1);
             jdbc.update("test.fail_fn", """
                     CREATE OR REPLACE FUNCTION test_refuse_committed() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN RAISE EXCEPTION 'injected: the database refused the write'; END $$""");
@@ -64,7 +48,7 @@ class SubmitterResumeTest {
 
             // the in-place retries run out (StoreUnavailable) and the role schedules its own retry
             DevNode.await("the submitter role retrying a bundle the store refused", PATIENCE,
-                    () -> counter(node, "m0_submitter_resumes", "why", "retry") >= 1);
+                    () -> DevNode.counter(node, "m0_submitter_resumes", "why", "retry") >= 1);
             Hash32 stuck = DevNode.awaitValue("a bundle SIGNED in PostgreSQL whose commit is on the ledger", PATIENCE,
                     () -> jdbc.query("test.stuck", "SELECT commit_hash, bundle_hash FROM bundles WHERE status ="
                             + " 'SIGNED' AND commit_hash IS NOT NULL ORDER BY sequence", rs -> new Hash32[] {
@@ -78,8 +62,8 @@ class SubmitterResumeTest {
                             rs -> rs.getString(1), stuck.toByteArray())
                             .filter(s -> s.equals("REVEALED") || s.equals("FINALIZED")).isPresent());
             assertThat(node.ledger().revealedBundle(stuck)).isPresent();
-            assertThat(counter(node, "m0_submitter_bundles", "outcome", "failed")).isZero();
-            assertThat(counter(node, "m0_submitter_store_failures", "step", "mark_committed")).isPositive();
+            assertThat(DevNode.counter(node, "m0_submitter_bundles", "outcome", "failed")).isZero();
+            assertThat(DevNode.counter(node, "m0_submitter_store_failures", "step", "mark_committed")).isPositive();
             Optional<Long> failed = jdbc.queryOne("test.failed",
                     "SELECT COUNT(*) FROM bundles WHERE status = 'FAILED'", rs -> rs.getLong(1));
             assertThat(failed).hasValue(0L);

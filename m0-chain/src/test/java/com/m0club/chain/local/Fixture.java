@@ -88,6 +88,13 @@ final class Fixture {
         return LocalLedger.builder(dir).clock(clock).registry(registry).open();
     }
 
+    /** A ledger that snapshots every {@code every} records and keeps {@code retentionHours} of history. */
+    static LocalLedger openCompacting(Path dir, ManualClock clock, long every, long retentionHours)
+            throws IOException {
+        return LocalLedger.builder(dir).clock(clock).registry(new PrometheusRegistry()).snapshotEveryRecords(every)
+                .retentionHours(retentionHours).open();
+    }
+
     /** An item for {@code market} at time {@code t}, on the market's grid, with an even split over its outcomes. */
     static BundleItem item(Market market, long t) {
         EpochSchedule.Tick tick = market.schedule().tickAt(t);

@@ -32,8 +32,7 @@ class SnapshotCompactionTest {
     Path plain;
 
     private static LocalLedger open(Path dir, ManualClock clock, long every, long retentionHours) throws IOException {
-        return LocalLedger.builder(dir).clock(clock).registry(new PrometheusRegistry()).snapshotEveryRecords(every)
-                .retentionHours(retentionHours).open();
+        return Fixture.openCompacting(dir, clock, every, retentionHours);
     }
 
     /** Registers set 1 and two markets, then publishes {@code bundles} bundles and finalizes the first epoch. */

@@ -33,8 +33,7 @@ class StatePruningTest {
     Path dir;
 
     private static LocalLedger open(Path dir, ManualClock clock, long every, long retentionHours) throws IOException {
-        return LocalLedger.builder(dir).clock(clock).registry(new PrometheusRegistry()).snapshotEveryRecords(every)
-                .retentionHours(retentionHours).open();
+        return Fixture.openCompacting(dir, clock, every, retentionHours);
     }
 
     /** {@code hours} hours of bundles from T0, finalizing every epoch as soon as it is due. */
