@@ -6,7 +6,7 @@ import com.m0club.engine.TestMarkets;
 import com.m0club.engine.bundle.BundleAssembler;
 import com.m0club.engine.pipeline.EnginePipeline;
 import com.m0club.engine.quant.ModelOutput;
-import com.m0club.engine.source.sim.SimulatedClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.protocol.bundle.Bundle;
 import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.EncodedBundle;
@@ -26,14 +26,14 @@ class BundleAssemblerTest {
     /** One simulated round of five seconds through the real pipeline. */
     @BeforeAll
     static void simulate() {
-        SimulatedClock clock = new SimulatedClock(START);
+        ManualClock clock = new ManualClock(START);
         Simulator sim = Simulator.builder().seed(99).startMs(START - 60_000).markets(TestMarkets.all()).build();
         EnginePipeline pipeline = EnginePipeline.builder().markets(TestMarkets.all()).clock(clock)
                 .registry(new PrometheusRegistry()).build();
         sim.advanceTo(START - 1).forEach(pipeline::push);
         outputs = new ArrayList<>();
         for (long t = START; t < START + 5_000; t += 500) {
-            clock.advanceTo(t);
+            clock.set(t);
             sim.advanceTo(t).forEach(pipeline::push);
             outputs.addAll(pipeline.tick(t));
         }

@@ -8,7 +8,7 @@ import com.m0club.engine.aggregate.AggregatorConfig;
 import com.m0club.engine.ingest.IngestResult;
 import com.m0club.engine.pipeline.EnginePipeline;
 import com.m0club.engine.quant.ModelOutput;
-import com.m0club.engine.source.sim.SimulatedClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.protocol.fixed.Distribution;
 import com.m0club.protocol.fixed.FixedPoint;
 import com.m0club.protocol.id.MarketId;
@@ -34,7 +34,7 @@ class EndToEndTest {
 
     private static Run run(long seed, long minutes) {
         List<Market> markets = TestMarkets.all();
-        SimulatedClock clock = new SimulatedClock(START);
+        ManualClock clock = new ManualClock(START);
         Simulator sim = Simulator.builder().seed(seed).startMs(START).markets(markets).sourcesPerMarket(5)
                 .adversarialPerMarket(1).build();
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -44,7 +44,7 @@ class EndToEndTest {
         Map<MarketId, double[]> brier = new HashMap<>(); // [oracle sum, uniform sum, count]
         long accepted = 0;
         for (long t = START + 250; t <= START + minutes * 60_000; t += 250) {
-            clock.advanceTo(t);
+            clock.set(t);
             for (IngestResult r : pipeline.pushAll(sim.advanceTo(t))) {
                 if (r instanceof IngestResult.Accepted) {
                     accepted++;

@@ -8,7 +8,7 @@ import com.m0club.engine.TestMetrics;
 import com.m0club.engine.market.MarketLookup;
 import com.m0club.engine.source.QuotePayload;
 import com.m0club.engine.source.SourceQuote;
-import com.m0club.engine.source.sim.SimulatedClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.id.OutcomeId;
 import com.m0club.protocol.id.SourceId;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class IngestorTest {
     private static final long NOW = 1_000_000;
-    private final SimulatedClock clock = new SimulatedClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private PrometheusRegistry registry;
     private Ingestor ingestor;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.m0club.engine.aggregate.FeatureVector;
 import com.m0club.engine.aggregate.SourceEvidence;
-import com.m0club.engine.source.sim.SimulatedClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.protocol.fixed.Distribution;
 import com.m0club.protocol.fixed.FixedPoint;
 import com.m0club.protocol.fixed.OutcomeProbability;
@@ -78,7 +78,7 @@ class QuantModelProperties {
     }
 
     private static QuantModel model() {
-        return new QuantModel(QuantConfig.DEFAULTS, SourceWeights.EQUAL, new SimulatedClock(Features.T),
+        return new QuantModel(QuantConfig.DEFAULTS, SourceWeights.EQUAL, new ManualClock(Features.T),
                 new QuantMetrics(new PrometheusRegistry()));
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import com.m0club.engine.TestMetrics;
 import com.m0club.engine.aggregate.FeatureVector;
-import com.m0club.engine.source.sim.SimulatedClock;
+import com.m0club.protocol.testing.ManualClock;
 import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.BundleItem;
 import com.m0club.protocol.bundle.QualityFlag;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class QuantModelTest {
-    private final SimulatedClock clock = new SimulatedClock(Features.T + 5);
+    private final ManualClock clock = new ManualClock(Features.T + 5);
     private PrometheusRegistry registry;
     private QuantModel model;
 
