@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.m0club.chain.local.LocalLedger;
 import com.m0club.publish.submit.Submitter;
+import com.m0club.publish.support.Fixture;
 import com.m0club.publish.support.PublishWorld;
 import com.m0club.publish.support.PublishWorld.Built;
 import com.m0club.view.PublishStatus;
@@ -50,9 +51,16 @@ class ReconcilerResyncTest {
             last = world.signed(seq);
             assertThat(submitter.submit(last.hash())).isInstanceOf(Submitter.Outcome.Revealed.class);
         }
-        // the reconciler never ran; the ledger restarts from a snapshot covering every event
+        // the reconciler never ran; the ledger restarts from a snapshot covering every event (one more record, a
+        // pending signer set, is the snapshot point: the ledger snapshots periodically, not at close)
         world.ledger.close();
-        open(dir.resolve("ledger")).close();
+        try (LocalLedger snapshotting = LocalLedger.builder(dir.resolve("ledger")).clock(world.clock)
+                .registry(new PrometheusRegistry()).snapshotEveryRecords(1).open()) {
+            snapshotting.registerSignerSet(com.m0club.protocol.sign.SignerSet.builder().id(2)
+                    .threshold(Fixture.SET.threshold()).keys(Fixture.SET.keys())
+                    .status(com.m0club.protocol.sign.SignerSetStatus.PENDING).activationMs(Long.MAX_VALUE / 2)
+                    .build());
+        }
         restarted = open(dir.resolve("ledger"));
         assertThat(restarted.oldestEventIndex()).isEqualTo(restarted.nextEventIndex()).isPositive();
 
