@@ -10,6 +10,7 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -192,13 +193,17 @@ public final class SignerAgentServer implements AutoCloseable {
                 reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
                         "the request body could not be read: " + e.getMessage());
                 return;
-            } catch (DataReader.InsufficientDataAvailableException e) {
+            } catch (DataReader.InsufficientDataAvailableException | CloseConnectionException e) {
                 // the caller went away mid-body: typically the threshold client cancelling the requests it no
-                // longer needs once m signatures are in. Not an agent failure; nothing was signed.
+                // longer needs once m signatures are in. Not an agent failure; nothing was signed. (The HTTP layer
+                // reports a hang-up as CloseConnectionException, which must reach Helidon to close quietly.)
                 metrics.request(SignerAgentMetrics.CLIENT_GONE);
                 audit.log(499, SignerAgentMetrics.CLIENT_GONE, e.getClass().getSimpleName());
                 LOG.debug("sign request {}: client went away while sending the body: {}", audit.requestId,
                         e.toString());
+                if (e instanceof CloseConnectionException close) {
+                    throw close;
+                }
                 return;
             }
             if (body == null) {
@@ -234,6 +239,8 @@ public final class SignerAgentServer implements AutoCloseable {
                     error(res, status, r.reason().name(), r.message());
                 }
             }
+        } catch (CloseConnectionException e) {
+            throw e; // the connection ends (peer gone, head deadline): not an agent error
         } catch (RuntimeException e) {
             metrics.request(SignerAgentMetrics.ERROR);
             audit.log(500, "error", e.getClass().getSimpleName());
