@@ -5,7 +5,7 @@ import com.m0club.api.json.Json;
 import com.m0club.api.realtime.ClientLimits;
 import com.m0club.api.realtime.RealtimeHub;
 import com.m0club.api.realtime.StrictWsUpgrader;
-import com.m0club.runtime.http.HttpConformance;
+import com.m0club.http.HttpConformance;
 import com.m0club.view.OracleReadModel;
 import com.m0club.view.PublishedFeed;
 import io.helidon.http.Status;

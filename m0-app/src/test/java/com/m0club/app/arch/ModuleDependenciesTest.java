@@ -1,5 +1,7 @@
 package com.m0club.app.arch;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -10,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the module graph of docs/architecture.md honest over the production code of every module (m0-app's test
- * classpath holds them all): dependencies point down, the protocol core and the runtime depend on no other module,
- * the signer agent (a security boundary) and the ledger depend on the protocol only, the API reads the view port
+ * classpath holds them all): dependencies point down, the protocol core and the HTTP layer depend on no other module
+ * and the runtime on the HTTP layer only, the signer agent (a security boundary) depends on the protocol and the HTTP
+ * layer only, the ledger on the protocol only, the API reads the view port
  * (m0-view) and nothing else of the planes, the ports (view, event log) are used only by their producers and
  * consumers, the dev tooling (m0-devkit) is used by the app alone, and nothing depends on the app.
  */
@@ -24,6 +27,7 @@ class ModuleDependenciesTest {
     void dependenciesPointDownTheModuleList() {
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage("com.m0club..")
                 .layer("protocol").definedBy("com.m0club.protocol..")
+                .layer("http").definedBy("com.m0club.http..")
                 .layer("view").definedBy("com.m0club.view..")
                 .layer("eventlog").definedBy("com.m0club.eventlog..")
                 .layer("runtime").definedBy("com.m0club.runtime..")
@@ -46,6 +50,15 @@ class ModuleDependenciesTest {
                 .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "app")
                 .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "app")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("store", "publish", "api", "app")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("runtime", "api", "signer", "app")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theHttpLayerDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage("com.m0club.http..")
+                .should().dependOnClassesThat(resideInAPackage("com.m0club..")
+                        .and(not(resideInAPackage("com.m0club.http.."))))
                 .check(CLASSES);
     }
 

@@ -18,7 +18,7 @@ import org.w3c.dom.NodeList;
 /**
  * The module rules of docs/architecture.md that live in the poms (ArchUnit sees classes, not scopes): adapters
  * depend on exactly one port and are used by the app alone, the dev tooling is on no role module's compile classpath,
- * and the API depends on the view port, the protocol and the runtime only.
+ * and the API depends on the view port, the protocol, the runtime and the HTTP layer only.
  */
 class ModulePomsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -114,7 +114,7 @@ class ModulePomsTest {
     void theApiDependsOnTheViewTheProtocolAndTheRuntimeOnly() throws Exception {
         Module api = modules().stream().filter(m -> m.name().equals("m0-api")).findFirst().orElseThrow();
         assertThat(api.m0("compile", "runtime", "provided")).containsExactlyInAnyOrder("m0-protocol", "m0-view",
-                "m0-runtime");
+                "m0-runtime", "m0-http");
         assertThat(api.deps()).extracting(Dep::artifactId)
                 .doesNotContain("postgresql", "flyway-core", "HikariCP", "kafka-clients");
     }

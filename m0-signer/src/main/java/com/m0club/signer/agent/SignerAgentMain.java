@@ -1,5 +1,6 @@
 package com.m0club.signer.agent;
 
+import com.m0club.http.HttpConformance;
 import com.m0club.protocol.Checks;
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.BearerToken;
@@ -9,6 +10,7 @@ import com.m0club.signer.keystore.KeyFileException;
 import com.m0club.signer.keystore.KeyStoreFile;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  *       the slack around an item's tick</td></tr>
  *   <tr><td>{@code M0_SIGNER_MAX_SEQUENCE_GAP}</td><td>optional, default 1000: max sequence above the high-water
  *       mark</td></tr>
+ *   <tr><td>{@code M0_SIGNER_MAX_CONNECTIONS}</td><td>optional, default 64: TCP connections the listener holds at
+ *       most; more wait in the accept backlog</td></tr>
+ *   <tr><td>{@code M0_SIGNER_IDLE_TIMEOUT_MS}</td><td>optional, default 60000: a connection idle (or stalled in its
+ *       request line) this long is closed</td></tr>
+ *   <tr><td>{@code M0_SIGNER_HEADER_TIMEOUT_MS}</td><td>optional, default 10000: a request line and headers not
+ *       complete this long after their first byte get a 408 and the connection is closed</td></tr>
  * </table>
  *
  * Invalid configuration exits with status 2 and a message naming the variable or key. The agent serves
@@ -53,6 +61,9 @@ public final class SignerAgentMain {
     public static final String AUTH_TOKEN_FILE = "M0_SIGNER_AUTH_TOKEN_FILE";
     public static final String MAX_CLOCK_SKEW_MS = "M0_SIGNER_MAX_CLOCK_SKEW_MS";
     public static final String MAX_SEQUENCE_GAP = "M0_SIGNER_MAX_SEQUENCE_GAP";
+    public static final String MAX_CONNECTIONS = "M0_SIGNER_MAX_CONNECTIONS";
+    public static final String IDLE_TIMEOUT_MS = "M0_SIGNER_IDLE_TIMEOUT_MS";
+    public static final String HEADER_TIMEOUT_MS = "M0_SIGNER_HEADER_TIMEOUT_MS";
     public static final String ENV = "M0_ENV";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final String DEV_TOKEN_FILE = "agent.token";
@@ -106,6 +117,12 @@ public final class SignerAgentMain {
         long maxSkew = integer(env, MAX_CLOCK_SKEW_MS, com.m0club.signer.policy.SignPolicy.DEFAULT_MAX_CLOCK_SKEW_MS,
                 1, 86_400_000);
         long maxGap = integer(env, MAX_SEQUENCE_GAP, ReplayGuard.DEFAULT_MAX_SEQUENCE_GAP, 1, Checks.U32_MAX);
+        int maxConnections = (int) integer(env, MAX_CONNECTIONS, SignerAgentServer.Builder.DEFAULT_MAX_CONNECTIONS, 1,
+                100_000);
+        Duration idleTimeout = Duration.ofMillis(integer(env, IDLE_TIMEOUT_MS,
+                SignerAgentServer.Builder.DEFAULT_IDLE_TIMEOUT.toMillis(), 100, 86_400_000));
+        Duration headerTimeout = Duration.ofMillis(integer(env, HEADER_TIMEOUT_MS,
+                HttpConformance.DEFAULT_HEADER_TIMEOUT.toMillis(), 1, 86_400_000));
         boolean dev = "dev".equalsIgnoreCase(Optional.ofNullable(env.get(ENV)).orElse("").strip());
         BearerToken token;
         try {
@@ -156,6 +173,8 @@ public final class SignerAgentMain {
                     .bearerToken(token)
                     .host(host)
                     .port(port)
+                    .limits(maxConnections, idleTimeout)
+                    .headerTimeout(headerTimeout)
                     .build()
                     .start();
             return new Running(agent, server);

@@ -1,5 +1,6 @@
 package com.m0club.signer.agent;
 
+import com.m0club.http.HttpConformance;
 import com.m0club.signer.RefusalReason;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -15,6 +16,8 @@ import java.util.Objects;
  *       bad_request, too_large, unauthorized, error</li>
  *   <li>{@code m0_signer_refusals_total{reason}}: refusals by {@link RefusalReason}</li>
  *   <li>{@code m0_signer_sign_seconds}: time to check, journal and sign one bundle</li>
+ *   <li>the listener's HTTP layer (m0-http): {@code m0_signer_http_rejected_total{status}},
+ *       {@code m0_signer_http_peer_gone_total}, {@code m0_signer_http_header_timeouts_total}</li>
  * </ul>
  */
 public final class SignerAgentMetrics {
@@ -30,9 +33,11 @@ public final class SignerAgentMetrics {
     private final Counter requests;
     private final Counter refusals;
     private final Histogram signSeconds;
+    private final HttpConformance conformance;
 
     public SignerAgentMetrics(PrometheusRegistry registry) {
         Objects.requireNonNull(registry, "registry");
+        this.conformance = new HttpConformance("m0_signer", registry, SignerAgentServer::errorBytes);
         this.requests = Counter.builder()
                 .name("m0_signer_requests_total")
                 .help("Sign requests handled by this signer agent, by result")
@@ -55,6 +60,11 @@ public final class SignerAgentMetrics {
         for (RefusalReason r : RefusalReason.values()) {
             refusals.labelValues(r.name());
         }
+    }
+
+    /** The HTTP layer of the agents' listeners, its counters shared by every agent on this registry. */
+    HttpConformance conformance() {
+        return conformance;
     }
 
     void request(String result) {

@@ -1,6 +1,7 @@
 package com.m0club.signer.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.m0club.http.HttpConformance;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.BundleSummary;
 import com.m0club.signer.RefusalReason;
@@ -9,6 +10,7 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,6 +23,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * <p>Authentication: a shared bearer token ({@link BearerToken}) is required on {@code /v1/*} in every profile
  * ({@link Builder#build} refuses a server without one; {@code m0 dev} generates a random one per run);
  * {@code /healthz} and {@code /metrics} stay open for probes and scrapes. Mutual TLS is a later issue.
+ *
+ * <p>The listener runs on the strict HTTP layer of m0-http, as the admin and API listeners do: strict request lines
+ * and framing, a JSON error body ({@code {"error": CODE, "message": "..."}}, the {@link SignerWire} shape) on
+ * every error Helidon generates itself, at most {@link Builder#limits maxConnections} TCP connections (more wait in
+ * the accept backlog), idle connections closed after {@code idleTimeout}, and a request head not complete within
+ * {@link Builder#headerTimeout} answered 408 and closed. Defaults: {@value Builder#DEFAULT_MAX_CONNECTIONS}
+ * connections, 60 s idle, 10 s header.
  *
  * <p>Lifecycle: {@link #start} binds (port 0 picks a free port, see {@link #port}), {@link #close} stops. The server
  * does not own the agent: close the agent after the server.
@@ -69,12 +79,16 @@ public final class SignerAgentServer implements AutoCloseable {
         this.exposedRegistry = b.exposedRegistry;
         this.maxBundleBytes = b.maxBundleBytes;
         this.host = b.host;
-        this.server = WebServer.builder()
+        var config = WebServer.builder()
                 .host(b.host)
                 .port(b.port)
                 .shutdownGracePeriod(Duration.ofMillis(200))
-                .routing(this::routing)
-                .build();
+                .maxTcpConnections(b.maxConnections)
+                .idleConnectionTimeout(b.idleTimeout)
+                .idleConnectionPeriod(Duration.ofMillis(Math.clamp(b.idleTimeout.toMillis() / 4, 50, 30_000)))
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .routing(this::routing);
+        this.server = b.metrics.conformance().headerTimeout(b.headerTimeout).configure(config, List.of()).build();
     }
 
     public static Builder builder(SignerAgent agent) {
@@ -179,13 +193,17 @@ public final class SignerAgentServer implements AutoCloseable {
                 reject(res, audit, Status.BAD_REQUEST_400, SignerWire.BAD_REQUEST, SignerAgentMetrics.BAD_REQUEST,
                         "the request body could not be read: " + e.getMessage());
                 return;
-            } catch (DataReader.InsufficientDataAvailableException e) {
+            } catch (DataReader.InsufficientDataAvailableException | CloseConnectionException e) {
                 // the caller went away mid-body: typically the threshold client cancelling the requests it no
-                // longer needs once m signatures are in. Not an agent failure; nothing was signed.
+                // longer needs once m signatures are in. Not an agent failure; nothing was signed. (The HTTP layer
+                // reports a hang-up as CloseConnectionException, which must reach Helidon to close quietly.)
                 metrics.request(SignerAgentMetrics.CLIENT_GONE);
                 audit.log(499, SignerAgentMetrics.CLIENT_GONE, e.getClass().getSimpleName());
                 LOG.debug("sign request {}: client went away while sending the body: {}", audit.requestId,
                         e.toString());
+                if (e instanceof CloseConnectionException close) {
+                    throw close;
+                }
                 return;
             }
             if (body == null) {
@@ -221,6 +239,8 @@ public final class SignerAgentServer implements AutoCloseable {
                     error(res, status, r.reason().name(), r.message());
                 }
             }
+        } catch (CloseConnectionException e) {
+            throw e; // the connection ends (peer gone, head deadline): not an agent error
         } catch (RuntimeException e) {
             metrics.request(SignerAgentMetrics.ERROR);
             audit.log(500, "error", e.getClass().getSimpleName());
@@ -290,8 +310,20 @@ public final class SignerAgentServer implements AutoCloseable {
     }
 
     private static void error(ServerResponse res, Status status, String error, String message) {
-        json(res, status, SignerWire.JSON.createObjectNode().put(SignerWire.ERROR, error)
-                .put(SignerWire.MESSAGE, message));
+        json(res, status, errorBody(error, message));
+    }
+
+    private static ObjectNode errorBody(String error, String message) {
+        return SignerWire.JSON.createObjectNode().put(SignerWire.ERROR, error).put(SignerWire.MESSAGE, message);
+    }
+
+    /** The HTTP layer's error body: the same {@link SignerWire} shape as the agent's own errors. */
+    static byte[] errorBytes(int status, String code, String message) {
+        try {
+            return SignerWire.JSON.writeValueAsBytes(errorBody(code, message));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The audit line of one sign request, filled in as the request is understood. */
@@ -318,6 +350,11 @@ public final class SignerAgentServer implements AutoCloseable {
 
     /** Options for one agent server. The agent, metrics and token are required; host defaults to loopback, port to 0. */
     public static final class Builder {
+        /** Default TCP connection cap of the agent listener. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 64;
+        /** Default idle connection timeout of the agent listener. */
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
         private final SignerAgent agent;
         private SignerAgentMetrics metrics;
         private Optional<BearerToken> token = Optional.empty();
@@ -325,6 +362,9 @@ public final class SignerAgentServer implements AutoCloseable {
         private int maxBundleBytes = SignerWire.MAX_BUNDLE_BYTES;
         private String host = "127.0.0.1";
         private int port;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration headerTimeout = HttpConformance.DEFAULT_HEADER_TIMEOUT;
 
         private Builder(SignerAgent agent) {
             this.agent = Objects.requireNonNull(agent, "agent");
@@ -378,6 +418,37 @@ public final class SignerAgentServer implements AutoCloseable {
                 throw new IllegalArgumentException("port must be 0..65535, got " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Listener limits: TCP connections at most (default {@value #DEFAULT_MAX_CONNECTIONS}; more wait in the
+         * accept backlog) and the idle connection timeout (default 60 s; also cuts off a client that stalls before
+         * its request line ends).
+         */
+        public Builder limits(int maxConnections, Duration idleTimeout) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("signer agent maxConnections: must be >= 1, got " + maxConnections);
+            }
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.toMillis() < 100) {
+                throw new IllegalArgumentException("signer agent idleTimeout: must be >= 100 ms, got " + idleTimeout);
+            }
+            this.maxConnections = maxConnections;
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * A connection whose request line and headers are not complete this long after their first byte gets a 408
+         * and is closed (default 10 s).
+         */
+        public Builder headerTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("signer agent headerTimeout: must be >= 1 ms, got " + timeout);
+            }
+            this.headerTimeout = timeout;
             return this;
         }
 

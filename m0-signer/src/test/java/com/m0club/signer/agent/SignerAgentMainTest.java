@@ -11,10 +11,14 @@ import com.m0club.signer.SignerWire;
 import com.m0club.signer.keystore.KeyFileException;
 import com.m0club.signer.keystore.KeyStoreFile;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -153,5 +157,31 @@ class SignerAgentMainTest {
         assertThat(parsed.markets().get(1).timing().maxClockSkewMs()).isEqualTo(5_000);
         assertThat(parsed.markets().get(1).timing().finalizationDelayMs()).isEqualTo(120_000);
         assertThat(parsed.markets().get(0).schedule().publishCadenceMs()).isEqualTo(5_000);
+    }
+
+    @Test
+    void listenerLimitsComeFromTheEnvironment() throws Exception {
+        Map<String, String> limited = new HashMap<>(env);
+        limited.put(SignerAgentMain.MAX_CONNECTIONS, "4");
+        limited.put(SignerAgentMain.IDLE_TIMEOUT_MS, "30000");
+        limited.put(SignerAgentMain.HEADER_TIMEOUT_MS, "300");
+        try (SignerAgentMain.Running running = SignerAgentMain.start(limited, clock, new PrometheusRegistry());
+                Socket s = new Socket("127.0.0.1", running.server().port())) {
+            s.getOutputStream().write("GET /heal".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            assertThat(out.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 408").contains("within 300 ms");
+        }
+
+        for (String name : List.of(SignerAgentMain.MAX_CONNECTIONS, SignerAgentMain.IDLE_TIMEOUT_MS,
+                SignerAgentMain.HEADER_TIMEOUT_MS)) {
+            Map<String, String> bad = new HashMap<>(env);
+            bad.put(name, "0");
+            assertThatThrownBy(() -> SignerAgentMain.start(bad, clock, new PrometheusRegistry()))
+                    .isInstanceOf(AgentConfigException.class).hasMessageContaining(name + " must be in");
+        }
     }
 }

@@ -1,4 +1,4 @@
-package com.m0club.runtime.http;
+package com.m0club.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP/1.1 conformance for an M0 Helidon listener (docs/api.md, "HTTP conformance"), shared by the API and the admin
- * server. {@link #configure} installs, before routing:
+ * HTTP/1.1 conformance for an M0 Helidon listener (docs/api.md, "HTTP conformance"), shared by the API, the admin
+ * server and the signer agent. {@link #configure} installs, before routing:
  * <ul>
  *   <li>a JSON error body (the server's own shape) on every error Helidon generates itself, counted in
  *       {@code <prefix>_http_rejected_total{status}};</li>
@@ -47,15 +47,22 @@ public final class HttpConformance {
     private final Counter rejected;
     private final Counter peerGone;
     private final Counter headerTimeouts;
-    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private final Duration headerTimeout;
     /** Default {@code listener_header_timeout_ms}. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * @param metricPrefix for example {@code m0_api} or {@code m0_admin}: the two servers may share one registry
+     * Registers the layer's counters ({@code <metricPrefix>_http_*}) in {@code registry}; the header timeout is
+     * {@link #DEFAULT_HEADER_TIMEOUT} until {@link #headerTimeout} derives another.
+     *
+     * @param metricPrefix for example {@code m0_api}, {@code m0_admin} or {@code m0_signer}: the servers may share one
+     *                     registry (listeners that share a prefix share one instance and its counters)
      */
     public HttpConformance(String metricPrefix, PrometheusRegistry registry, HttpErrorRenderer renderer) {
+        Objects.requireNonNull(metricPrefix, "metricPrefix");
+        Objects.requireNonNull(registry, "registry");
         this.renderer = Objects.requireNonNull(renderer, "renderer");
+        this.headerTimeout = DEFAULT_HEADER_TIMEOUT;
         this.rejected = Counter.builder().name(metricPrefix + "_http_rejected_total")
                 .help("Requests refused by the HTTP conformance layer (malformed HTTP, framing, 405, encoded slash), by status")
                 .labelNames("status").register(registry);
@@ -66,18 +73,26 @@ public final class HttpConformance {
                         + " listener_header_timeout_ms").register(registry);
     }
 
+    private HttpConformance(HttpConformance shared, Duration headerTimeout) {
+        this.renderer = shared.renderer;
+        this.rejected = shared.rejected;
+        this.peerGone = shared.peerGone;
+        this.headerTimeouts = shared.headerTimeouts;
+        this.headerTimeout = headerTimeout;
+    }
+
     /**
-     * The request-head deadline ({@code listener_header_timeout_ms}, default 10 s): a connection whose request line
-     * and headers are not complete this long after their first byte gets a 408 and is closed. Call before
-     * {@link #configure}.
+     * This layer with another request-head deadline ({@code listener_header_timeout_ms}, default 10 s): a connection
+     * whose request line and headers are not complete this long after their first byte gets a 408 and is closed.
+     * The result shares this instance's renderer and counters (so listeners on one registry and prefix can each
+     * have their own deadline); this instance is unchanged.
      */
     public HttpConformance headerTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.toMillis() < 1) {
             throw new IllegalArgumentException("listener_header_timeout_ms: must be >= 1, got " + timeout.toMillis());
         }
-        this.headerTimeout = timeout;
-        return this;
+        return new HttpConformance(this, timeout);
     }
 
     /** Installs the checks and JSON errors on {@code server}; {@code upgraders} are the HTTP/1 upgrades (WebSocket). */

@@ -1,4 +1,4 @@
-package com.m0club.runtime.http;
+package com.m0club.http;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.ConnectionContext;

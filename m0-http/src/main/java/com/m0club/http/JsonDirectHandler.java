@@ -1,4 +1,4 @@
-package com.m0club.runtime.http;
+package com.m0club.http;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;

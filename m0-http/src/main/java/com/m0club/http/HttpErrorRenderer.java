@@ -1,4 +1,4 @@
-package com.m0club.runtime.http;
+package com.m0club.http;
 
 /**
  * Renders the JSON error body of one HTTP surface. Each server has its documented shape (the API:

@@ -1,0 +1,242 @@
+package com.m0club.signer.agent;
+
+import static com.m0club.signer.Fixtures.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.m0club.protocol.bundle.EncodedBundle;
+import com.m0club.protocol.sign.SignerSignature;
+import com.m0club.protocol.sign.SigningKey;
+import com.m0club.protocol.testing.ManualClock;
+import com.m0club.signer.BearerToken;
+import com.m0club.signer.Fixtures;
+import com.m0club.signer.SignerWire;
+import com.m0club.signer.keystore.KeyStoreFile;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6 item 7 on the signer agent's listener: it runs m0-http's strict layer like the API and admin listeners. Raw
+ * loopback sockets against one agent capped at {@value #CAP} connections with a 1 s idle timeout and a 400 ms header
+ * timeout: a half-sent request line gets a 408 and is closed, a flood above the cap is held back and the listener
+ * recovers, idle connections are closed, a malformed request gets the agent's JSON error shape, and a normal sign
+ * request still works.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AgentListenerLimitsTest {
+    private static final int CAP = 8;
+    private static final int EXTRA = 100;
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock(NOW);
+    private final BearerToken token = BearerToken.random();
+    private final List<Socket> sockets = new ArrayList<>();
+    private PrometheusRegistry registry;
+    private SignerAgent agent;
+    private SignerAgentServer server;
+
+    @BeforeEach
+    void start() {
+        start(Duration.ofSeconds(1));
+    }
+
+    /** One agent capped at {@value #CAP} connections with {@code idleTimeout} and a 400 ms header timeout. */
+    private void start(Duration idleTimeout) {
+        stop();
+        Path keyFile = KeyStoreFile.defaultPath(dir, 0);
+        SigningKey key = KeyStoreFile.loadOrGenerate(keyFile);
+        agent = SignerAgent.builder().key(key).signerSet(Fixtures.set(1, List.of(key)))
+                .markets(Fixtures.directory()).clock(clock).stateDir(dir.resolve("state")).keyFile(keyFile).build();
+        registry = new PrometheusRegistry();
+        server = SignerAgentServer.builder(agent).registry(registry).bearerToken(token).host("127.0.0.1").port(0)
+                .limits(CAP, idleTimeout).headerTimeout(Duration.ofMillis(400)).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        sockets.forEach(AgentListenerLimitsTest::closeQuietly);
+        sockets.clear();
+        if (server != null) {
+            server.close();
+            agent.close();
+            server = null;
+        }
+    }
+
+    @Test
+    void halfARequestLineThenAStallIsAnswered408AndClosed() throws IOException {
+        start(Duration.ofSeconds(30)); // the idle timeout does not race the header deadline
+        Socket s = connect();
+        s.getOutputStream().write("POST /v1/si".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        long t0 = System.nanoTime();
+        String response = readToClose(s);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(response).startsWith("HTTP/1.1 408").contains("request head");
+        assertThat(ms).as("closed after the 400 ms deadline, well before the 30 s idle timeout")
+                .isBetween(300L, 5_000L);
+        JsonNode body = SignerWire.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertThat(body.path(SignerWire.ERROR).asText()).isEqualTo("REQUEST_TIMEOUT");
+        assertThat(body.path(SignerWire.MESSAGE).asText()).contains("400 ms");
+        assertThat(counter("m0_signer_http_header_timeouts")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aSignRequestStillWorks() throws Exception {
+        EncodedBundle bundle = Fixtures.bundle(1, NOW);
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + SignerWire.SIGN_PATH))
+                    .header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE)
+                    .header("Authorization", token.authorizationHeader())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bundle.bytes())).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            JsonNode json = SignerWire.JSON.readTree(r.body());
+            SignerSignature sig = SignerSignature.fromHex(json.path(SignerWire.PUBLIC_KEY_HEX).asText(),
+                    json.path(SignerWire.SIGNATURE_HEX).asText());
+            assertThat(sig.verifies(bundle.signedMessage())).isTrue();
+        }
+        assertThat(counter("m0_signer_http_header_timeouts")).isZero();
+    }
+
+    @Test
+    void aMalformedRequestGetsTheAgentsJsonErrorShape() throws IOException {
+        Socket s = connect();
+        s.getOutputStream().write(("POST /v1/sign HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n"
+                + "\r\nab").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        String response = readToClose(s);
+        assertThat(response).startsWith("HTTP/1.1 400").contains("application/json");
+        JsonNode body = SignerWire.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        assertThat(body.path(SignerWire.ERROR).asText()).isEqualTo(SignerWire.BAD_REQUEST);
+        assertThat(body.path(SignerWire.MESSAGE).asText()).isNotBlank();
+        assertThat(agent.guard().highWaterMark(Fixtures.SET_ID)).as("nothing was signed").isZero();
+    }
+
+    @Test
+    void aFloodAboveTheCapIsHeldBackAndTheListenerSurvivesAndRecovers() throws Exception {
+        start(Duration.ofSeconds(30)); // no connection is let go while the flood is counted
+        byte[] request = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < CAP + EXTRA; i++) {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            s.getOutputStream().write(request);
+            sockets.add(s);
+        }
+        // at no moment are more than CAP of them being served: the rest wait in the accept backlog
+        int answered = 0;
+        for (Socket s : sockets) {
+            if (hasResponse(s, 5)) {
+                answered++;
+            }
+        }
+        assertThat(answered).as("connections answered at once").isLessThanOrEqualTo(CAP);
+
+        // the flood goes away: the listener is still there and serves a new client
+        sockets.forEach(AgentListenerLimitsTest::closeQuietly);
+        sockets.clear();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int status = -1;
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build()) {
+            while (System.nanoTime() < deadline && status != 200) {
+                try {
+                    status = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + SignerWire.HEALTH_PATH))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        assertThat(status).as("a new client once the flood closed").isEqualTo(200);
+    }
+
+    @Test
+    void idleConnectionsAreClosedByTheServer() throws Exception {
+        Socket s = connect();
+        s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.setSoTimeout(15_000);
+        assertThat(readUntilClosed(s.getInputStream())).as("server closed the idle keep-alive connection").isTrue();
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+        sockets.add(s);
+        return s;
+    }
+
+    private double counter(String name) {
+        return registry.scrape().stream().filter(m -> m.getMetadata().getName().equals(name))
+                .mapToDouble(m -> ((CounterSnapshot) m).getDataPoints().getFirst().getValue()).sum();
+    }
+
+    /** Everything the server sends until it closes the connection (or 10 s pass). */
+    private static String readToClose(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+        }
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Reads (and discards) until EOF or a reset; false when nothing closed it within the socket timeout. */
+    private static boolean readUntilClosed(InputStream in) {
+        byte[] buf = new byte[8192];
+        try {
+            while (in.read(buf) >= 0) {
+                // response bytes, if any
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the server
+        }
+    }
+
+    private static boolean hasResponse(Socket s, int waitMs) {
+        try {
+            s.setSoTimeout(waitMs);
+            return s.getInputStream().read() >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing
+        }
+    }
+}
