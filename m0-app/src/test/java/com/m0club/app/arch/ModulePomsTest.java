@@ -111,10 +111,10 @@ class ModulePomsTest {
     }
 
     @Test
-    void theApiDependsOnTheViewTheProtocolAndTheRuntimeOnly() throws Exception {
+    void theApiDependsOnTheViewTheProtocolAndTheHttpLayerOnly() throws Exception {
         Module api = modules().stream().filter(m -> m.name().equals("m0-api")).findFirst().orElseThrow();
         assertThat(api.m0("compile", "runtime", "provided")).containsExactlyInAnyOrder("m0-protocol", "m0-view",
-                "m0-runtime", "m0-http");
+                "m0-http");
         assertThat(api.deps()).extracting(Dep::artifactId)
                 .doesNotContain("postgresql", "flyway-core", "HikariCP", "kafka-clients");
     }
