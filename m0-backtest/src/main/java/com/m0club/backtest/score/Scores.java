@@ -26,7 +26,7 @@ public final class Scores {
     public static double logLoss(double[] p, int outcome) {
         check(p, outcome);
         double q = Math.min(1.0, Math.max(LOG_LOSS_FLOOR, p[outcome]));
-        return -Math.log(q);
+        return 0.0 - Math.log(q); // never -0.0
     }
 
     /** The largest probability of the vector (sharpness is its mean over forecasts). */
