@@ -60,6 +60,9 @@ public final class Main {
               ledger recover --truncate-at OFFSET [--data-dir DIR]
                                            cut a damaged local ledger journal at OFFSET (the node must be
                                            stopped; see docs/operations.md, Runbook: local ledger journal damaged)
+              backtest --quotes Q.jsonl [--resolutions R.jsonl] [--markets FILE] --out DIR
+                                           replay a quotes file through the engine stages; outputs.jsonl and,
+                                           with resolutions, report.json and report.html (docs/quant.md)
               verify --url URL --market ID check a served value offline: merkle path, bundle hash, signatures
               version                      print version, git SHA and build time
 
@@ -94,6 +97,7 @@ public final class Main {
                 case "signer-agent" -> signerAgent(rest, env, out);
                 case "verify" -> verify(rest, out);
                 case "ledger" -> ledger(rest, env, out);
+                case "backtest" -> com.m0club.app.cli.BacktestCommand.run(rest, out, err);
                 case "version" -> {
                     BuildInfo b = BuildInfo.load();
                     out.println("m0 " + b.version() + " (git " + b.gitSha() + ", built " + b.buildTime() + ")");

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * and the runtime on the HTTP layer only, the signer agent (a security boundary) depends on the protocol and the HTTP
  * layer only, the ledger on the protocol only, the API reads the view port
  * (m0-view) and nothing else of the planes, the ports (view, event log) are used only by their producers and
- * consumers, the dev tooling (m0-devkit) is used by the app alone, and nothing depends on the app.
+ * consumers, the dev tooling (m0-devkit) and the backtest (m0-backtest) are used by the app alone, and nothing
+ * depends on the app.
  */
 class ModuleDependenciesTest {
     static final JavaClasses CLASSES = new ClassFileImporter()
@@ -39,15 +40,17 @@ class ModuleDependenciesTest {
                 .layer("chain").definedBy("com.m0club.chain..")
                 .layer("publish").definedBy("com.m0club.publish..")
                 .layer("api").definedBy("com.m0club.api..")
+                .layer("backtest").definedBy("com.m0club.backtest..")
                 .layer("devkit").definedBy("com.m0club.devkit..")
                 .layer("app").definedBy("com.m0club.app..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("backtest").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("devkit").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("publish").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("chain").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("signer").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("devkit", "app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("backtest", "devkit", "app")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "app")
                 .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "app")

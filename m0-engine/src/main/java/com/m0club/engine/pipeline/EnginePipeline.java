@@ -91,11 +91,27 @@ public final class EnginePipeline {
 
     /** The output for {@code market}'s tick containing {@code nowMs}, unless that tick was already evaluated. */
     public Optional<ModelOutput> tick(MarketId market, long nowMs) {
+        return evaluate(market, nowMs).map(Evaluation::output);
+    }
+
+    /**
+     * Like {@link #tick(MarketId, long)}, with the feature vector the output was computed from (the backtest scores
+     * baselines on the same evidence the model saw).
+     */
+    public Optional<Evaluation> evaluate(MarketId market, long nowMs) {
         Optional<FeatureVector> fv = aggregator.tick(market, nowMs);
         if (fv.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(priors.evaluate(fv.get()));
+        return Optional.of(new Evaluation(fv.get(), priors.evaluate(fv.get())));
+    }
+
+    /** One tick of one market: the aggregator's feature vector and the quant stage's output for it. */
+    public record Evaluation(FeatureVector features, ModelOutput output) {
+        public Evaluation {
+            Objects.requireNonNull(features, "features");
+            Objects.requireNonNull(output, "output");
+        }
     }
 
     /** The last publishable output of {@code market}. */
