@@ -51,7 +51,7 @@ public final class StartChecks {
         }
         if (config.profile() != Profile.DEV && roles.contains(Role.SIGNER_AGENT)) {
             problems.add(named(M0Keys.ROLES) + ": signer-agent does not run inside a node outside dev; run each agent"
-                    + " as its own program (m0 signer-agent) and point signer_endpoints (M0_SIGNER_ENDPOINT) at them");
+                    + " as its own program (com.m0club.signer.agent.SignerAgentMain, see m0-signer/README.md) and point signer_endpoints (M0_SIGNER_ENDPOINT) at them");
         }
         return List.copyOf(problems);
     }

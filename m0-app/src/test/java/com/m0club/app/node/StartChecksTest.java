@@ -74,7 +74,7 @@ class StartChecksTest {
         Config config = M0Keys.load(env, Optional.empty());
         assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).singleElement().asString()
                 .startsWith("roles (M0_ROLES): signer-agent does not run inside a node outside dev")
-                .contains("m0 signer-agent");
+                .contains("SignerAgentMain");
     }
 
     @Test
