@@ -1,7 +1,10 @@
 package com.m0club.api.rest;
 
+import static com.m0club.http.testing.RawSockets.readUntilClosed;
+import static com.m0club.http.testing.RawSockets.hasResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.m0club.http.testing.RawSockets;
 import com.m0club.api.testing.OracleFixture;
 import com.m0club.api.testing.TestHttp;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +57,7 @@ class ListenerLimitsTest {
 
     @AfterEach
     void stop() {
-        sockets.forEach(ListenerLimitsTest::closeQuietly);
+        sockets.forEach(RawSockets::closeQuietly);
         server.close();
     }
 
@@ -79,7 +81,7 @@ class ListenerLimitsTest {
         assertThat(server.listenerProblem(Duration.ofSeconds(2))).as("listener liveness while flooded").isEmpty();
 
         // the flood goes away: the listener is still there and serves a new client
-        sockets.forEach(ListenerLimitsTest::closeQuietly);
+        sockets.forEach(RawSockets::closeQuietly);
         sockets.clear();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int status = -1;
@@ -126,35 +128,6 @@ class ListenerLimitsTest {
         return s;
     }
 
-    /** Reads (and discards) until EOF or a reset; false when nothing closed it within the socket timeout. */
-    private static boolean readUntilClosed(InputStream in) {
-        byte[] buf = new byte[8192];
-        try {
-            while (in.read(buf) >= 0) {
-                // response bytes, if any
-            }
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true; // reset by the server
-        }
-    }
 
-    private static boolean hasResponse(Socket s, int waitMs) {
-        try {
-            s.setSoTimeout(waitMs);
-            return s.getInputStream().read() >= 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // closing
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package com.m0club.runtime.admin;
 
+import static com.m0club.http.testing.RawSockets.readToClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.m0club.runtime.BuildInfo;
@@ -45,18 +46,6 @@ class HeaderTimeoutTest {
         server.close();
     }
 
-    /** Everything the server sends until it closes the connection (or 10 s pass). */
-    private static String readToClose(Socket s) throws IOException {
-        s.setSoTimeout(10_000);
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            out.write(buf, 0, n);
-        }
-        return out.toString(StandardCharsets.US_ASCII);
-    }
 
     /** Reads until {@code count} status lines arrived (or 10 s pass). */
     private static String readResponses(Socket s, int count) throws IOException {

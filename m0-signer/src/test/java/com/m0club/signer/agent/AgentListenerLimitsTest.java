@@ -1,8 +1,12 @@
 package com.m0club.signer.agent;
 
+import static com.m0club.http.testing.RawSockets.readToClose;
+import static com.m0club.http.testing.RawSockets.readUntilClosed;
+import static com.m0club.http.testing.RawSockets.hasResponse;
 import static com.m0club.signer.Fixtures.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.m0club.http.testing.RawSockets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.m0club.protocol.bundle.EncodedBundle;
 import com.m0club.protocol.sign.SignerSignature;
@@ -14,12 +18,9 @@ import com.m0club.signer.SignerWire;
 import com.m0club.signer.keystore.KeyStoreFile;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,7 +78,7 @@ class AgentListenerLimitsTest {
 
     @AfterEach
     void stop() {
-        sockets.forEach(AgentListenerLimitsTest::closeQuietly);
+        sockets.forEach(RawSockets::closeQuietly);
         sockets.clear();
         if (server != null) {
             server.close();
@@ -156,7 +157,7 @@ class AgentListenerLimitsTest {
         assertThat(answered).as("connections answered at once").isLessThanOrEqualTo(CAP);
 
         // the flood goes away: the listener is still there and serves a new client
-        sockets.forEach(AgentListenerLimitsTest::closeQuietly);
+        sockets.forEach(RawSockets::closeQuietly);
         sockets.clear();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int status = -1;
@@ -195,48 +196,7 @@ class AgentListenerLimitsTest {
                 .mapToDouble(m -> ((CounterSnapshot) m).getDataPoints().getFirst().getValue()).sum();
     }
 
-    /** Everything the server sends until it closes the connection (or 10 s pass). */
-    private static String readToClose(Socket s) throws IOException {
-        s.setSoTimeout(10_000);
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            out.write(buf, 0, n);
-        }
-        return out.toString(StandardCharsets.US_ASCII);
-    }
 
-    /** Reads (and discards) until EOF or a reset; false when nothing closed it within the socket timeout. */
-    private static boolean readUntilClosed(InputStream in) {
-        byte[] buf = new byte[8192];
-        try {
-            while (in.read(buf) >= 0) {
-                // response bytes, if any
-            }
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true; // reset by the server
-        }
-    }
 
-    private static boolean hasResponse(Socket s, int waitMs) {
-        try {
-            s.setSoTimeout(waitMs);
-            return s.getInputStream().read() >= 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // closing
-        }
-    }
 }
