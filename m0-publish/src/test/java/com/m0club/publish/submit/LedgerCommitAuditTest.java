@@ -136,4 +136,42 @@ class LedgerCommitAuditTest {
                 + " WHERE signer_set_id = ?", rs -> rs.getLong(1), Fixture.SET_ID)).hasValue(5L);
         assertThat(counter(metrics, WITHOUT_RECORD, "resolution", "sequence_floor_raised")).isEqualTo(1);
     }
+
+    @Test
+    void eventsTheLedgerNoLongerKeepsAreCountedAndTheSequenceFloorStillFollowsTheLedger() throws Exception {
+        Submitter submitter = world.submitter(new PrometheusRegistry(), 1);
+        for (long seq = 1; seq <= 3; seq++) {
+            world.clock.advance(5_000);
+            assertThat(submitter.submit(world.signed(seq).hash())).isInstanceOf(Submitter.Outcome.Revealed.class);
+        }
+        long eventsBefore = world.ledger.nextEventIndex();
+        new com.m0club.store.registry.SignerSetStore(world.db, world.clock).insert(Fixture.SET);
+        world.jdbc.update("test.counter_behind", "DELETE FROM signer_set_sequences WHERE signer_set_id = ?",
+                Fixture.SET_ID);
+        // the audit never ran; the ledger restarts from a snapshot covering every event (one more record, a pending
+        // signer set, is the periodic snapshot point), so the events it would have read are gone
+        world.ledger.close();
+        try (var snapshotting = com.m0club.chain.local.LocalLedger.builder(dir.resolve("ledger")).clock(world.clock)
+                .registry(new PrometheusRegistry()).snapshotEveryRecords(1).open()) {
+            snapshotting.registerSignerSet(com.m0club.protocol.sign.SignerSet.builder().id(2)
+                    .threshold(Fixture.SET.threshold()).keys(Fixture.SET.keys())
+                    .status(com.m0club.protocol.sign.SignerSetStatus.PENDING).activationMs(Long.MAX_VALUE / 2)
+                    .build());
+        }
+        try (var restarted = com.m0club.chain.local.LocalLedger.builder(dir.resolve("ledger")).clock(world.clock)
+                .registry(new PrometheusRegistry()).open()) {
+            assertThat(restarted.oldestEventIndex()).isPositive().isGreaterThanOrEqualTo(eventsBefore);
+
+            LedgerCommitAudit.Report report = new LedgerCommitAudit(restarted, restarted, world.store, world.jdbc,
+                    world.clock, metrics).run();
+
+            assertThat(report.commitsChecked()).isZero();
+            assertThat(counter(metrics, "m0_publish_ledger_commit_audit_skipped_events_total"))
+                    .isEqualTo((double) restarted.oldestEventIndex());
+            assertThat(world.jdbc.queryOne("test.floor", "SELECT last_sequence FROM signer_set_sequences"
+                    + " WHERE signer_set_id = ?", rs -> rs.getLong(1), Fixture.SET_ID)).contains(3L);
+            assertThat(new LedgerCommitAudit(restarted, restarted, world.store, world.jdbc, world.clock,
+                    new PrometheusRegistry()).run().eventsRead()).as("the cursor moved past the gap").isZero();
+        }
+    }
 }
