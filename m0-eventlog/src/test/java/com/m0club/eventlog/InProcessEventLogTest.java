@@ -190,6 +190,13 @@ class InProcessEventLogTest {
         log.publish(EVENTS, "K", "b");
         await(inHandler);
         Thread closer = Thread.ofVirtual().start(sub::close);
+        // release the handler only once close() is under way (parked, waiting for the in-flight record): released
+        // earlier, the consumer could legitimately start the next record before close() was called
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (closer.getState() != Thread.State.WAITING && closer.getState() != Thread.State.TIMED_WAITING
+                && closer.isAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         release.countDown();
         closer.join(Duration.ofSeconds(30));
         assertThat(closer.isAlive()).isFalse();
