@@ -67,7 +67,6 @@ final class NodeResources {
     private ThresholdSigner signerClient;
     private Ledger ledger;
     private EventLog eventLog;
-    private PublishStore publishStore;
     private Counter hubErrors;
     private PublishedHub reconciledHub;
     private PublishedHub servedHub;
@@ -191,23 +190,17 @@ final class NodeResources {
     }
 
     /**
-     * The in-process event log ({@code eventlog_url = memory:}). Every record goes through its topic's codec, as it
-     * would through an out-of-process log.
+     * The in-process event log ({@code eventlog_url = memory:}). In dev (and so in every end-to-end test) each record
+     * goes through its topic's codec, as it would through an out-of-process log, proving the codecs complete; outside
+     * dev records are handed over as they are (there is no wire to cross, so the round trip would be wasted work).
      */
     EventLog eventLog() {
         if (eventLog == null) {
             eventLog = lifecycle.own("event-log", InProcessEventLog.builder().partitions(8)
-                    .capacityPerPartition(4096).publishTimeout(Duration.ofSeconds(2)).codecRoundTrip(true)
+                    .capacityPerPartition(4096).publishTimeout(Duration.ofSeconds(2)).codecRoundTrip(options.dev())
                     .build(registry, options.clock()));
         }
         return eventLog;
-    }
-
-    PublishStore publishStore() {
-        if (publishStore == null) {
-            publishStore = new PublishStore(database().jdbc());
-        }
-        return publishStore;
     }
 
     /** The hub the reconciler announces served values and withdrawals on (bridged to the event log). */
@@ -228,7 +221,8 @@ final class NodeResources {
 
     /** The read model on publishing's pool (the reconciler's). */
     PostgresReadModel readModel() {
-        return new PostgresReadModel(database().jdbc(), publishStore(), registryView()::list, signerSets()::get);
+        var jdbc = database().jdbc();
+        return new PostgresReadModel(jdbc, new PublishStore(jdbc), registryView()::list, signerSets()::get);
     }
 
     /**
