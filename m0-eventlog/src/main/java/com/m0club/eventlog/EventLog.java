@@ -24,7 +24,19 @@ public interface EventLog extends AutoCloseable {
      * @throws IllegalArgumentException when the record is not of the topic's type, or the key is empty
      * @throws IllegalStateException after {@link #close()}
      */
-    <T> void publish(Topic<T> topic, String key, T record);
+    default <T> void publish(Topic<T> topic, String key, T record) {
+        publish(topic, key, record, java.util.Map.of());
+    }
+
+    /**
+     * Appends a record under {@code key} with {@code headers} (metadata such as the W3C {@code traceparent}; names
+     * and values are short ASCII strings), delivered as {@link EventRecord#headers()}.
+     *
+     * @throws EventLogFullException when the partition stayed full for the whole timeout
+     * @throws IllegalArgumentException when the record is not of the topic's type, or the key is empty
+     * @throws IllegalStateException after {@link #close()}
+     */
+    <T> void publish(Topic<T> topic, String key, T record, java.util.Map<String, String> headers);
 
     /**
      * Starts consumer group {@code group} on {@code topic}, reading from {@code from} (for a group that has no
@@ -37,6 +49,11 @@ public interface EventLog extends AutoCloseable {
     /** Subscribes from {@link SubscribeFrom#EARLIEST}, so nothing retained is missed by a role that starts late. */
     default <T> Subscription subscribe(Topic<T> topic, String group, RecordHandler<T> handler) {
         return subscribe(topic, group, SubscribeFrom.EARLIEST, handler);
+    }
+
+    /** Whether the log's storage is reachable now (the in-process log always is while open). */
+    default EventLogStatus status() {
+        return EventLogStatus.up("event log open");
     }
 
     /** Stops every consumer (in-flight handlers finish) and refuses further publishes. Idempotent. */

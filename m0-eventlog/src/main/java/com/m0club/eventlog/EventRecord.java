@@ -1,10 +1,24 @@
 package com.m0club.eventlog;
 
+import java.util.Map;
+import java.util.Objects;
+
 /**
  * One delivered record with its position in the log.
  *
  * @param partition the partition the key hashes to
  * @param offset the record's offset within its partition (0, 1, 2, ... per partition)
  * @param publishedAtMs when the log accepted the record, from the log's clock
+ * @param headers the metadata the publisher attached (for example the W3C {@code traceparent}); never null
  */
-public record EventRecord<T>(Topic<T> topic, int partition, long offset, String key, T value, long publishedAtMs) {}
+public record EventRecord<T>(Topic<T> topic, int partition, long offset, String key, T value, long publishedAtMs,
+        Map<String, String> headers) {
+    public EventRecord {
+        headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
+    }
+
+    /** A record without headers. */
+    public EventRecord(Topic<T> topic, int partition, long offset, String key, T value, long publishedAtMs) {
+        this(topic, partition, offset, key, value, publishedAtMs, Map.of());
+    }
+}

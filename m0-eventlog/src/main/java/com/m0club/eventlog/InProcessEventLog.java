@@ -123,8 +123,9 @@ public final class InProcessEventLog implements EventLog {
     }
 
     @Override
-    public <T> void publish(Topic<T> topic, String key, T record) {
+    public <T> void publish(Topic<T> topic, String key, T record, Map<String, String> headers) {
         Objects.requireNonNull(topic, "topic");
+        Map<String, String> meta = Map.copyOf(Objects.requireNonNull(headers, "headers"));
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("key: is required (topics are keyed by market_id or round)");
         }
@@ -138,7 +139,7 @@ public final class InProcessEventLog implements EventLog {
         int p = partitionFor(key);
         boolean stored;
         try {
-            stored = log.partitions[p].append(new Entry(key, value, clock.millis()), publishTimeout.toNanos());
+            stored = log.partitions[p].append(new Entry(key, value, clock.millis(), meta), publishTimeout.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
@@ -235,7 +236,7 @@ public final class InProcessEventLog implements EventLog {
         return log;
     }
 
-    private record Entry(String key, Object value, long publishedAtMs) {}
+    private record Entry(String key, Object value, long publishedAtMs, Map<String, String> headers) {}
 
     /** The partitions and groups of one topic. */
     private final class TopicLog {
@@ -309,12 +310,26 @@ public final class InProcessEventLog implements EventLog {
             lock.lock();
             try {
                 Cursor c = new Cursor();
-                c.position = from == SubscribeFrom.EARLIEST ? head : tail;
+                c.position = switch (from) {
+                    case SubscribeFrom.Earliest e -> head;
+                    case SubscribeFrom.Latest l -> tail;
+                    case SubscribeFrom.Replay r -> firstAtOrAfter(clock.millis() - r.window().toMillis());
+                };
                 cursors.add(c);
                 return c;
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** The position of the first retained record published at or after {@code fromMs} (tail when none). */
+        private long firstAtOrAfter(long fromMs) {
+            for (long i = head; i < tail; i++) {
+                if (ring[(int) (i % capacity)].publishedAtMs() >= fromMs) {
+                    return i;
+                }
+            }
+            return tail;
         }
 
         void detach(Cursor c) {
@@ -460,7 +475,7 @@ public final class InProcessEventLog implements EventLog {
         private void deliver(int p, Delivery d) throws InterruptedException {
             Entry e = d.entry();
             EventRecord<Object> record = new EventRecord<>((Topic) log.topic, p, d.offset(), e.key(), e.value(),
-                    e.publishedAtMs());
+                    e.publishedAtMs(), e.headers());
             long backoff = initialBackoff.toMillis();
             for (int attempt = 1; ; attempt++) {
                 try {
