@@ -3,6 +3,7 @@ package com.m0club.app.node;
 import com.m0club.api.rest.ApiServer;
 import com.m0club.app.roles.BundlerRole;
 import com.m0club.app.roles.EngineRoles;
+import com.m0club.app.roles.LeasedServices;
 import com.m0club.app.roles.Periodic;
 import com.m0club.app.roles.QuoteSources;
 import com.m0club.app.roles.SubmitterRole;
@@ -41,6 +42,7 @@ import com.m0club.publish.topic.PublishTopics;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.runtime.lifecycle.Lifecycle;
 import com.m0club.signer.client.ThresholdSigner;
+import com.m0club.store.lease.PostgresLease;
 import com.m0club.store.postgres.Database;
 import com.m0club.store.sequence.SequenceAllocator;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -59,6 +61,9 @@ import java.util.function.Consumer;
  * same functions serve {@code m0 dev}, {@code m0 run --roles} and the tests.
  */
 final class RoleWiring {
+    /** How often a standby submitter tries the lease, and the holder checks it still holds it. */
+    static final Duration SUBMITTER_LEASE_CHECK = Duration.ofSeconds(1);
+
     private RoleWiring() {}
 
     /** What every role's wiring gets: the node's settings, its lifecycle (owner of what it starts) and metrics. */
@@ -120,15 +125,17 @@ final class RoleWiring {
         Submitter submitter = new Submitter(writer, reader, store, ctx.clock(), new SecureRandom(),
                 SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), ctx.registry());
         var audit = new LedgerCommitAudit(reader, events, store, jdbc, ctx.clock(), ctx.registry());
-        var lifecycle = ctx.lifecycle();
-        lifecycle.start(new SubmitterRole(submitter, new BundleRefResolver(store, ctx.registry()), log,
-                PublishTopics.BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, ctx.registry()));
+        var role = new SubmitterRole(submitter, new BundleRefResolver(store, ctx.registry()), log,
+                PublishTopics.BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, ctx.registry());
         var retention = new PublishRetention(jdbc,
                 Duration.ofHours(ctx.options().config().get(M0Keys.PUBLISH_RETENTION_HOURS)), ctx.clock(),
                 ctx.registry());
-        lifecycle.start(new Periodic("publish-retention", Duration.ofMinutes(5), retention::purge, ctx.taskErrors()));
-        lifecycle.start(new Periodic("finalize-crank", Duration.ofMillis(500), submitter::finalizeDue,
-                ctx.taskErrors()));
+        // Only the lease holder submits: a second replica waits on standby and takes over when the holder dies.
+        ctx.lifecycle().start(new LeasedServices(new PostgresLease(database, "submitter", ctx.registry()), List.of(
+                role,
+                new Periodic("publish-retention", Duration.ofMinutes(5), retention::purge, ctx.taskErrors()),
+                new Periodic("finalize-crank", Duration.ofMillis(500), submitter::finalizeDue, ctx.taskErrors())),
+                SUBMITTER_LEASE_CHECK));
     }
 
     /**

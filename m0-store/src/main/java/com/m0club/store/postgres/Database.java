@@ -193,6 +193,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A new connection outside the pool, owned by the caller: for session state that must live exactly as long as
+     * one connection (an advisory lock held by a lease). Same URL, credentials and schema as the pool.
+     *
+     * @param name the connection's PostgreSQL {@code application_name}
+     */
+    public Connection openSession(String name) throws SQLException {
+        Objects.requireNonNull(name, "name");
+        java.util.Properties props = new java.util.Properties();
+        url.user().ifPresent(u -> props.setProperty("user", u));
+        url.password().ifPresent(pw -> props.setProperty("password", pw));
+        props.setProperty("ApplicationName", name);
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("socketTimeout", "10");
+        schema.ifPresent(s -> props.setProperty("currentSchema", s));
+        return java.sql.DriverManager.getConnection(url.jdbcUrl(), props);
+    }
+
     /** The pooled data source, for adapters that need JDBC directly. Owned by this object: do not close it. */
     public DataSource dataSource() {
         return pool;
