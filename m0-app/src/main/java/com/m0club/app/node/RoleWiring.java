@@ -126,7 +126,8 @@ final class RoleWiring {
                 SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), ctx.registry());
         var audit = new LedgerCommitAudit(reader, events, store, jdbc, ctx.clock(), ctx.registry());
         var role = new SubmitterRole(submitter, new BundleRefResolver(store, ctx.registry()), log,
-                PublishTopics.BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, ctx.registry());
+                PublishTopics.BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, ctx.registry(),
+                ctx.options().config().get(M0Keys.PUBLISH_CONCURRENCY));
         var retention = new PublishRetention(jdbc,
                 Duration.ofHours(ctx.options().config().get(M0Keys.PUBLISH_RETENTION_HOURS)), ctx.clock(),
                 ctx.registry());

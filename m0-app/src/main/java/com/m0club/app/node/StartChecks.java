@@ -44,11 +44,6 @@ public final class StartChecks {
                 "this build publishes to the local ledger only; no Solana adapter exists yet (unset it)", problems);
         unsupported(config, M0Keys.SOLANA_WS_URL,
                 "this build publishes to the local ledger only; no Solana adapter exists yet (unset it)", problems);
-        int concurrency = config.get(M0Keys.PUBLISH_CONCURRENCY);
-        if (concurrency != 1) {
-            problems.add(named(M0Keys.PUBLISH_CONCURRENCY) + " = " + concurrency + ": only 1 is supported yet (the"
-                    + " submitter publishes a signer set's bundles one at a time, in sequence order)");
-        }
         if (config.profile() != Profile.DEV && roles.contains(Role.SIGNER_AGENT)) {
             problems.add(named(M0Keys.ROLES) + ": signer-agent does not run inside a node outside dev; run each agent"
                     + " as its own program (com.m0club.signer.agent.SignerAgentMain, see m0-signer/README.md) and point signer_endpoints (M0_SIGNER_ENDPOINT) at them");

@@ -45,7 +45,6 @@ class StartChecksTest {
         "M0_REDIS_URL, redis://cache:6379, 'redis_url (M0_REDIS_URL) is not supported yet'",
         "SOLANA_RPC_URL, https://rpc.example, 'solana_rpc_url (SOLANA_RPC_URL) is not supported yet'",
         "SOLANA_WS_URL, wss://rpc.example, 'solana_ws_url (SOLANA_WS_URL) is not supported yet'",
-        "M0_PUBLISH_CONCURRENCY, 4, 'publish_concurrency (M0_PUBLISH_CONCURRENCY) = 4: only 1 is supported yet'",
     })
     void aKeyWithoutItsAdapterFailsTheStartNamingTheKey(String env, String value, String message) {
         Config config = dev(Map.of(env, value));

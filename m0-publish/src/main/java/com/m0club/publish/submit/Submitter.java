@@ -60,6 +60,22 @@ public final class Submitter {
         void sleep(Duration d) throws InterruptedException;
     }
 
+    /**
+     * Decides when a committed bundle may be revealed, so that with several bundles in flight the ledger still sees
+     * each signer set's reveals in rising sequence order. {@link #ALWAYS} is for one bundle at a time.
+     */
+    @FunctionalInterface
+    public interface RevealTurn {
+        /** Every bundle may reveal as soon as it is committed. */
+        RevealTurn ALWAYS = (set, sequence) -> true;
+
+        /**
+         * Waits until {@code (set, sequence)} may be revealed; false when it should give way instead (a lower sequence
+         * of the set needs this worker): the bundle is then left COMMITTED and {@link Outcome.Deferred}.
+         */
+        boolean awaitTurn(long set, long sequence) throws InterruptedException;
+    }
+
     /** What happened to a bundle. */
     public sealed interface Outcome {
         Hash32 bundleHash();
@@ -119,8 +135,17 @@ public final class Submitter {
         }
     }
 
-    /** Commits and reveals a stored, signed bundle. */
+    /** Commits and reveals a stored, signed bundle (one bundle at a time: {@link RevealTurn#ALWAYS}). */
     public Outcome submit(Hash32 bundleHash) throws InterruptedException {
+        return submit(bundleHash, RevealTurn.ALWAYS);
+    }
+
+    /**
+     * Commits a stored, signed bundle and reveals it when {@code turn} allows. Commits of several bundles may be in
+     * flight at once (a commitment above the set's last revealed sequence is accepted in any order); reveals follow
+     * {@code turn}.
+     */
+    public Outcome submit(Hash32 bundleHash, RevealTurn turn) throws InterruptedException {
         StoredBundle stored = store.find(bundleHash)
                 .orElseThrow(() -> new IllegalStateException("bundle " + bundleHash.toHex() + " is not stored"));
         PublishStatus status = stored.status();
@@ -141,6 +166,12 @@ public final class Submitter {
         try {
             CommitReceipt commit = withRetries("commit", bundleHash, () -> ledger.commit(commitHash, set, sequence));
             durably("mark_committed", bundleHash, () -> store.markCommitted(bundleHash, commit.slot(), now()));
+            if (!turn.awaitTurn(set, sequence)) {
+                outcomes.labelValues("deferred").inc();
+                LOG.debug("bundle {} (set {} sequence {}) committed; its reveal gives way to a lower sequence",
+                        bundleHash.toHex(), set, sequence);
+                return new Outcome.Deferred(bundleHash, "a lower sequence of set " + set + " is revealed first");
+            }
             RevealReceipt reveal = revealWhenAllowed(bundleHash, signedBytes, salt);
             durably("mark_revealed", bundleHash, () -> store.markRevealed(bundleHash, reveal.slot(), now()));
             commitToReveal.observe((now() - started) / 1000.0);

@@ -112,7 +112,7 @@ public final class M0Keys {
     public static final ConfigKey<Integer> PUBLISH_CONCURRENCY = ConfigKey.builder("publish_concurrency",
                     ValueTypes.integer())
             .env("M0_PUBLISH_CONCURRENCY").toml("publish.concurrency")
-            .description("bundles of one signer set in flight on the ledger at once (only 1 is supported yet)")
+            .description("bundles the submitter has in flight at once (commits overlap; reveals stay in each signer set's sequence order)")
             .defaultValue(1)
             .rule(Rule.between(1, 64))
             .build();
