@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * The admin listener every M0 process runs (docs/operations.md), on Helidon SE:
  * <ul>
  *   <li>{@code GET /healthz}: liveness, {@code 200 {"status":"UP"}} while the process serves HTTP;</li>
- *   <li>{@code GET /readyz}: every {@link ReadinessCheck} in parallel with a per-check timeout; 200 if all are up,
- *       else 503, body {@code {"status","checks":[{"name","status","detail","latency_ms"}]}};</li>
+ *   <li>{@code GET /readyz}: every {@link ReadinessCheck} in parallel with a per-check timeout; 200 if all are up
+ *       (a DEGRADED check is up: the process serves with a reduced service), else 503, body
+ *       {@code {"status","checks":[{"name","status","detail","latency_ms"}]}};</li>
  *   <li>{@code GET /metrics}: the process registry in Prometheus text format;</li>
  *   <li>{@code GET /v1/info}: name, version, git SHA, config hash, profile, roles, start time, image digest.</li>
  * </ul>

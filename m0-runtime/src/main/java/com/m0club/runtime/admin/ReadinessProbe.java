@@ -139,8 +139,8 @@ public final class ReadinessProbe implements AutoCloseable {
         String name = guarded.check().name();
         try {
             Timed timed = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return new ReadinessReport.Outcome(name, timed.result().up(), Redactor.redact(timed.result().detail()),
-                    timed.latencyMs());
+            return new ReadinessReport.Outcome(name, timed.result().up(), timed.result().degraded(),
+                    Redactor.redact(timed.result().detail()), timed.latencyMs());
         } catch (TimeoutException e) {
             interrupt(guarded);
             return new ReadinessReport.Outcome(name, false, "timed out after " + timeout.toMillis() + " ms",

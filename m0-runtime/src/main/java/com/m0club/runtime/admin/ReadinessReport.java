@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The result of one readiness probe: up only if every check is up. Serialized as the {@code /readyz} body
- * {@code {"status":"UP|DOWN","checks":[{"name","status","detail","latency_ms"}]}}.
+ * The result of one readiness probe: up only if every check is up (a degraded check is up). Serialized as the
+ * {@code /readyz} body {@code {"status":"UP|DEGRADED|DOWN","checks":[{"name","status","detail","latency_ms"}]}}: the
+ * top-level status is DOWN when a check is down, else DEGRADED when a check is degraded, else UP.
  */
 public record ReadinessReport(List<Outcome> checks) {
 
@@ -21,8 +22,13 @@ public record ReadinessReport(List<Outcome> checks) {
         return checks.stream().allMatch(Outcome::up);
     }
 
+    /** True when every check is up and at least one of them is degraded. */
+    public boolean degraded() {
+        return up() && checks.stream().anyMatch(Outcome::degraded);
+    }
+
     public String status() {
-        return up() ? "UP" : "DOWN";
+        return !up() ? "DOWN" : degraded() ? "DEGRADED" : "UP";
     }
 
     public ObjectNode toJson() {
@@ -32,18 +38,34 @@ public record ReadinessReport(List<Outcome> checks) {
         for (Outcome outcome : checks) {
             ObjectNode node = array.addObject();
             node.put("name", outcome.name());
-            node.put("status", outcome.up() ? "UP" : "DOWN");
+            node.put("status", outcome.status());
             node.put("detail", outcome.detail());
             node.put("latency_ms", outcome.latencyMs());
         }
         return root;
     }
 
-    /** One check's outcome; {@code latencyMs} is how long it ran (the timeout, if it timed out). */
-    public record Outcome(String name, boolean up, String detail, long latencyMs) {
+    /**
+     * One check's outcome; {@code latencyMs} is how long it ran (the timeout, if it timed out); {@code degraded} as in
+     * {@link CheckResult#degraded()} (only when up).
+     */
+    public record Outcome(String name, boolean up, boolean degraded, String detail, long latencyMs) {
         public Outcome {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(detail, "detail");
+            if (degraded && !up) {
+                throw new IllegalArgumentException("check " + name + ": degraded or down, not both");
+            }
+        }
+
+        /** Up (not degraded) or down. */
+        public Outcome(String name, boolean up, String detail, long latencyMs) {
+            this(name, up, false, detail, latencyMs);
+        }
+
+        /** {@code "UP"}, {@code "DEGRADED"} or {@code "DOWN"}. */
+        public String status() {
+            return !up ? "DOWN" : degraded ? "DEGRADED" : "UP";
         }
     }
 }

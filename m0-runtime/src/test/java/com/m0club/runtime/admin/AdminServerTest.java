@@ -100,6 +100,47 @@ class AdminServerTest {
     }
 
     @Test
+    void aDegradedCheckKeepsReadyz200AndIsShownDegradedWithoutCountingAFailure() throws Exception {
+        AdminServer server = start(Duration.ofSeconds(2), ReadinessCheck.alwaysUp("postgres"),
+                ReadinessCheck.of("redis", () -> CheckResult.degraded("unreachable: reads go to PostgreSQL")));
+
+        HttpResponse<String> response = get(server, "/readyz");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.get("status").asText()).isEqualTo("DEGRADED");
+        assertThat(body.get("checks").get(0).get("status").asText()).isEqualTo("UP");
+        assertThat(body.get("checks").get(1).get("status").asText()).isEqualTo("DEGRADED");
+        assertThat(body.get("checks").get(1).get("detail").asText()).isEqualTo("unreachable: reads go to PostgreSQL");
+        assertThat(get(server, "/metrics").body()).contains("m0_readiness_check_failures_total{check=\"redis\"} 0");
+    }
+
+    @Test
+    void aDownCheckBesideADegradedOneMakesReadyz503AndDown() throws Exception {
+        AdminServer server = start(Duration.ofSeconds(2),
+                ReadinessCheck.of("redis", () -> CheckResult.degraded("unreachable")),
+                ReadinessCheck.of("postgres", () -> CheckResult.down("ping failed")));
+
+        HttpResponse<String> response = get(server, "/readyz");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        JsonNode body = json(response);
+        assertThat(body.get("status").asText()).isEqualTo("DOWN");
+        assertThat(body.get("checks").get(0).get("status").asText()).isEqualTo("DEGRADED");
+        assertThat(body.get("checks").get(1).get("status").asText()).isEqualTo("DOWN");
+    }
+
+    @Test
+    void aResultCannotBeDegradedAndDown() {
+        assertThatThrownBy(() -> new CheckResult(false, true, "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("degraded or down");
+        assertThat(CheckResult.degraded("slow").status()).isEqualTo("DEGRADED");
+        assertThat(CheckResult.degraded("slow").up()).isTrue();
+        assertThat(CheckResult.down("gone").status()).isEqualTo("DOWN");
+        assertThat(CheckResult.ok().status()).isEqualTo("UP");
+    }
+
+    @Test
     void readyzIs503WithOneDownCheckAndCountsTheFailure() throws Exception {
         AdminServer server = start(Duration.ofSeconds(2),
                 ReadinessCheck.alwaysUp("postgres"),
