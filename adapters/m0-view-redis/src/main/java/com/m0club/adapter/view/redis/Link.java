@@ -70,7 +70,7 @@ final class Link<C extends StatefulConnection<byte[], byte[]>> implements AutoCl
 
                     @Override
                     public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                        if (up) {
+                        if (up && closed.getCount() > 0) {
                             LOG.warn("redis {} connection to {} lost; reconnecting", name, target);
                         }
                         up = false;

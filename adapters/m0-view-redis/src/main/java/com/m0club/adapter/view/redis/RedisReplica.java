@@ -159,6 +159,9 @@ public final class RedisReplica implements AutoCloseable {
     }
 
     private void outOfSync(String why) {
+        if (closed) {
+            return;
+        }
         if (inSync) {
             LOG.warn("redis replica out of sync: {}; reading and polling PostgreSQL until caught up", why);
         }
