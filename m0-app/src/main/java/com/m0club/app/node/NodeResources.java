@@ -1,10 +1,13 @@
 package com.m0club.app.node;
 
+import com.m0club.adapter.view.redis.PayloadCodec;
+import com.m0club.adapter.view.redis.RedisView;
 import com.m0club.app.roles.Periodic;
 import com.m0club.chain.Ledger;
 import com.m0club.chain.local.LocalLedger;
 import com.m0club.eventlog.EventLog;
 import com.m0club.eventlog.InProcessEventLog;
+import com.m0club.eventlog.Topic;
 import com.m0club.protocol.registry.Market;
 import com.m0club.protocol.registry.MarketStatus;
 import com.m0club.protocol.sign.SignerSet;
@@ -13,6 +16,7 @@ import com.m0club.protocol.sign.SigningKey;
 import com.m0club.publish.read.PostgresReadModel;
 import com.m0club.publish.read.PublishedHub;
 import com.m0club.publish.store.PublishStore;
+import com.m0club.publish.topic.PublishTopics;
 import com.m0club.runtime.admin.CheckResult;
 import com.m0club.runtime.admin.ReadinessCheck;
 import com.m0club.runtime.config.M0Keys;
@@ -70,6 +74,7 @@ final class NodeResources {
     private Counter hubErrors;
     private PublishedHub reconciledHub;
     private PublishedHub servedHub;
+    private Optional<RedisView> redis;
 
     NodeResources(NodeOptions options, Lifecycle lifecycle, PrometheusRegistry registry, List<ReadinessCheck> checks,
             Counter taskErrors) {
@@ -217,6 +222,31 @@ final class NodeResources {
             servedHub = new PublishedHub(hubErrors(), "realtime");
         }
         return servedHub;
+    }
+
+    /**
+     * The Redis of {@code redis_url}, when set: the API's latest-value cache and the fan-out of served values (the
+     * records in the codecs of {@code m0.published} and {@code m0.withdrawn}), connected in the background, with its
+     * readiness check ({@code redis}: DEGRADED, not DOWN, while Redis is unreachable or a replica is catching up,
+     * since the API then serves from PostgreSQL). Empty when the key is unset: today's event-log fan-out.
+     */
+    Optional<RedisView> redis() {
+        if (redis == null) {
+            redis = options.config().find(M0Keys.REDIS_URL).map(url -> {
+                RedisView view = lifecycle.own("redis", RedisView.builder(url).registry(registry)
+                        .values(codec(PublishTopics.PUBLISHED)).withdrawals(codec(PublishTopics.WITHDRAWN)).build());
+                checks.add(ReadinessCheck.of("redis", () -> {
+                    RedisView.Health health = view.health();
+                    return health.healthy() ? CheckResult.ok(health.detail()) : CheckResult.degraded(health.detail());
+                }));
+                return view;
+            });
+        }
+        return redis;
+    }
+
+    private static <T> PayloadCodec<T> codec(Topic<T> topic) {
+        return new PayloadCodec<>(topic.version(), topic::encode, bytes -> topic.decode(topic.version(), bytes));
     }
 
     /** The read model on publishing's pool (the reconciler's). */

@@ -117,11 +117,13 @@ public final class OracleNode implements AutoCloseable {
         }
         if (options.runs(Role.RECONCILER)) {
             var ledger = r.ledger();
+            r.redis().ifPresent(redis -> RoleWiring.reconcilerToRedis(ctx, redis, r.reconciledHub()));
             RoleWiring.reconciler(ctx, r.eventLog(), r.database(), ledger, ledger, r.readModel(), r.reconciledHub());
         }
         List<ReadinessCheck> liveness = new ArrayList<>();
         if (options.runsAny(Role.API_GATEWAY, Role.REALTIME)) {
-            api = RoleWiring.api(ctx, r.eventLog(), r.apiReadModel(), r.servedHub());
+            api = r.redis().isPresent() ? RoleWiring.api(ctx, r.redis().get(), r.apiReadModel(), r.servedHub())
+                    : RoleWiring.api(ctx, r.eventLog(), r.apiReadModel(), r.servedHub());
             liveness.add(apiListenerCheck(api));
         }
         var config = options.config();

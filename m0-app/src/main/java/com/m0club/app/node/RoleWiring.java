@@ -1,5 +1,8 @@
 package com.m0club.app.node;
 
+import com.m0club.adapter.view.redis.RedisReplica;
+import com.m0club.adapter.view.redis.RedisView;
+import com.m0club.adapter.view.redis.ServedValuePublisher;
 import com.m0club.api.rest.ApiServer;
 import com.m0club.app.roles.BundlerRole;
 import com.m0club.app.roles.EngineRoles;
@@ -45,6 +48,8 @@ import com.m0club.signer.client.ThresholdSigner;
 import com.m0club.store.lease.PostgresLease;
 import com.m0club.store.postgres.Database;
 import com.m0club.store.sequence.SequenceAllocator;
+import com.m0club.view.OracleReadModel;
+import com.m0club.view.PublishedFeed;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.security.SecureRandom;
@@ -169,6 +174,34 @@ final class RoleWiring {
                 r -> served.publish(r.value())));
         lifecycle.own("log-to-withdrawn", log.subscribe(PublishTopics.WITHDRAWN, "realtime", SubscribeFrom.LATEST,
                 r -> served.withdraw(r.value())));
+        return apiServer(ctx, apiReadModel, served);
+    }
+
+    /**
+     * reconciler with {@code redis_url}: every value and withdrawal it announces is also written to Redis and
+     * published once on the fan-out channel (from a queue that rides out Redis outages), for every API replica.
+     * Subscribed before {@link #reconciler} runs its restart check, so the withdrawals of that check go too.
+     */
+    static void reconcilerToRedis(Context ctx, RedisView redis, PublishedHub announced) {
+        ServedValuePublisher publisher = redis.publisher();
+        ctx.lifecycle().own("withdrawals-to-redis", announced.subscribeWithdrawals(publisher::withdraw));
+        ctx.lifecycle().own("published-to-redis", announced.subscribe(publisher::publish));
+    }
+
+    /**
+     * api-gateway and realtime with {@code redis_url}: the listener reads latest values through the Redis cache
+     * (PostgreSQL behind it, and instead of it while Redis is unreachable), and {@code served} is fed from the Redis
+     * fan-out channel, once per value, with catch-ups from PostgreSQL after every reconnect; not from the event log,
+     * whose consumer group would split the values between replicas.
+     */
+    static ApiServer api(Context ctx, RedisView redis, PostgresReadModel apiReadModel, PublishedHub served) {
+        RedisReplica replica = ctx.lifecycle().own("redis-replica",
+                redis.replica(apiReadModel, served::publish, served::withdraw));
+        return apiServer(ctx, replica.readModel(), served);
+    }
+
+    private static ApiServer apiServer(Context ctx, OracleReadModel apiReadModel, PublishedFeed served) {
+        var lifecycle = ctx.lifecycle();
         var options = ctx.options();
         var config = options.config();
         var limits = new ApiServer.Limits(config.get(M0Keys.API_MAX_CONNECTIONS),

@@ -16,7 +16,7 @@ import java.util.Set;
  * key (and its env var) and says what to do instead, so nothing the operator set is silently dropped.
  *
  * <p>The keys stay in the config schema (so a typo is still caught and the config hash covers them); the adapters
- * that will read them come with the Kafka/NATS, Redis and Solana work.
+ * that will read them come with the Kafka/NATS and Solana work ({@code redis_url} is read: adapters/m0-view-redis).
  */
 public final class StartChecks {
     private StartChecks() {}
@@ -38,8 +38,6 @@ public final class StartChecks {
         config.find(M0Keys.EVENTLOG_URL).filter(url -> !url.equals("memory:")).ifPresent(url -> problems.add(
                 named(M0Keys.EVENTLOG_URL) + ": scheme " + scheme(url) + " is not supported yet; this build has only"
                         + " the in-process event log (unset it, or set memory:)"));
-        unsupported(config, M0Keys.REDIS_URL, "this build has no Redis adapter; the API reads PostgreSQL (unset it)",
-                problems);
         unsupported(config, M0Keys.SOLANA_RPC_URL,
                 "this build publishes to the local ledger only; no Solana adapter exists yet (unset it)", problems);
         unsupported(config, M0Keys.SOLANA_WS_URL,

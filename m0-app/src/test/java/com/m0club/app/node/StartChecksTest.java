@@ -38,11 +38,16 @@ class StartChecksTest {
         assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).isEmpty();
     }
 
+    @Test
+    void theRedisUrlIsSupported() {
+        Config config = dev(Map.of("M0_REDIS_URL", "redis://:hunter2@cache:6379"));
+        assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({
         "M0_EVENTLOG_URL, kafka://broker-1:9092, 'eventlog_url (M0_EVENTLOG_URL): scheme kafka: is not supported yet'",
         "M0_EVENTLOG_URL, nats://127.0.0.1:4222, 'eventlog_url (M0_EVENTLOG_URL): scheme nats: is not supported yet'",
-        "M0_REDIS_URL, redis://cache:6379, 'redis_url (M0_REDIS_URL) is not supported yet'",
         "SOLANA_RPC_URL, https://rpc.example, 'solana_rpc_url (SOLANA_RPC_URL) is not supported yet'",
         "SOLANA_WS_URL, wss://rpc.example, 'solana_ws_url (SOLANA_WS_URL) is not supported yet'",
     })
@@ -54,7 +59,7 @@ class StartChecksTest {
 
     @Test
     void secretsAreNotEchoed() {
-        Config config = dev(Map.of("M0_REDIS_URL", "redis://:hunter2@cache:6379",
+        Config config = dev(Map.of("SOLANA_RPC_URL", "https://u:hunter2@rpc.example",
                 "M0_EVENTLOG_URL", "kafka://svc:topsecret@broker:9092"));
         assertThatThrownBy(() -> StartChecks.requireSupported(config, config.get(M0Keys.ROLES)))
                 .isInstanceOf(ConfigException.class)
