@@ -71,6 +71,16 @@ final class RoleWiring {
 
     private RoleWiring() {}
 
+    /**
+     * A consumer group name unique to this process ({@code <role>-<host>-<pid>}), for a role of which every replica
+     * must receive every record.
+     */
+    static String replicaGroup(String role) {
+        String host = System.getenv().getOrDefault("HOSTNAME", "local").toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]", "-");
+        return role + "-" + host + "-" + ProcessHandle.current().pid();
+    }
+
     /** What every role's wiring gets: the node's settings, its lifecycle (owner of what it starts) and metrics. */
     record Context(NodeOptions options, Lifecycle lifecycle, PrometheusRegistry registry, Counter taskErrors,
             Optional<Consumer<SourceQuote>> quoteTap) {
@@ -170,9 +180,12 @@ final class RoleWiring {
      */
     static ApiServer api(Context ctx, EventLog log, PostgresReadModel apiReadModel, PublishedHub served) {
         var lifecycle = ctx.lifecycle();
-        lifecycle.own("log-to-served", log.subscribe(PublishTopics.PUBLISHED, "realtime", SubscribeFrom.LATEST,
+        // Every replica must see every value: a consumer group of its own (a shared group would split the values
+        // between replicas on a shared broker), reading only what is published from now on.
+        String group = replicaGroup("realtime");
+        lifecycle.own("log-to-served", log.subscribe(PublishTopics.PUBLISHED, group, SubscribeFrom.LATEST,
                 r -> served.publish(r.value())));
-        lifecycle.own("log-to-withdrawn", log.subscribe(PublishTopics.WITHDRAWN, "realtime", SubscribeFrom.LATEST,
+        lifecycle.own("log-to-withdrawn", log.subscribe(PublishTopics.WITHDRAWN, group, SubscribeFrom.LATEST,
                 r -> served.withdraw(r.value())));
         return apiServer(ctx, apiReadModel, served);
     }
