@@ -72,9 +72,20 @@ public abstract class EventLogContract {
         return log;
     }
 
-    protected static Topic<String> topic() {
-        return Topic.of("contract." + UUID.randomUUID().toString().substring(0, 8), String.class, 1, Utf8.INSTANCE);
+    /** A new topic for one test, {@linkplain #prepare prepared} on the implementation's storage. */
+    protected final Topic<String> topic() throws Exception {
+        Topic<String> t = Topic.of("contract." + UUID.randomUUID().toString().substring(0, 8), String.class, 1,
+                Utf8.INSTANCE);
+        prepare(t);
+        return t;
     }
+
+    /**
+     * Called with every topic a test uses before the test publishes to it or subscribes: an implementation whose
+     * topics must exist first (Kafka: topics are created by {@code m0 eventlog init}, never on first use) creates it
+     * here. Nothing to do by default.
+     */
+    protected void prepare(Topic<?> topic) throws Exception {}
 
     protected final void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + patience().toNanos();
