@@ -241,6 +241,10 @@ public final class KafkaEventLog implements EventLog {
         p.put("group.protocol", "classic");
         p.put("partition.assignment.strategy",
                 "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        // Members learn of a rebalance on their next heartbeat: beat every second (not 3 s) so partitions move
+        // quickly when a member joins or leaves; a member that dies without leaving loses them after 10 s.
+        p.put("heartbeat.interval.ms", "1000");
+        p.put("session.timeout.ms", "10000");
         p.put("enable.auto.commit", "false");
         p.put("allow.auto.create.topics", "false");
         p.put("auto.offset.reset", from instanceof SubscribeFrom.Latest ? "latest" : "earliest");

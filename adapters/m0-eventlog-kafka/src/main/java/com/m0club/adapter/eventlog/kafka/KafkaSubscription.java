@@ -8,7 +8,6 @@ import com.m0club.eventlog.Subscription;
 import com.m0club.eventlog.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -296,24 +295,15 @@ final class KafkaSubscription<T> implements Subscription {
         Map<TopicPartition, Long> query = new HashMap<>();
         toReplay.forEach(tp -> query.put(tp, fromMs));
         try {
+            // The end offsets first: a record appended between the two lookups is then either found by the time
+            // lookup (it is inside the window) or after the end offset taken; none falls between them.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(query.keySet(), log.requestTimeout);
             Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, log.requestTimeout);
-            List<TopicPartition> atEnd = new ArrayList<>();
             for (TopicPartition tp : query.keySet()) {
                 OffsetAndTimestamp o = found.get(tp);
-                if (o == null) {
-                    atEnd.add(tp);
-                } else {
-                    consumer.seek(tp, o.offset());
-                    next.put(tp, o.offset());
-                }
-            }
-            if (!atEnd.isEmpty()) {
-                Map<TopicPartition, Long> ends = consumer.endOffsets(atEnd, log.requestTimeout);
-                for (TopicPartition tp : atEnd) {
-                    long end = ends.get(tp);
-                    consumer.seek(tp, end);
-                    next.put(tp, end);
-                }
+                long start = o == null ? ends.get(tp) : o.offset();
+                consumer.seek(tp, start);
+                next.put(tp, start);
             }
             consumer.resume(query.keySet());
             toReplay.removeAll(query.keySet());
@@ -424,6 +414,11 @@ final class KafkaSubscription<T> implements Subscription {
     }
 
     // ------------------------------------------------------------------ any thread
+
+    /** The partitions assigned to this member now (for tests and diagnostics). */
+    Set<Integer> assignment() {
+        return Set.copyOf(partitionNumbers(owned));
+    }
 
     /**
      * End offsets minus the next offsets to handle, over the partitions assigned to this member now. The end offsets
