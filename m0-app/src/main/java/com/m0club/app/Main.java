@@ -1,11 +1,14 @@
 package com.m0club.app;
 
+import com.m0club.adapter.eventlog.kafka.KafkaBootstrap;
+import com.m0club.adapter.eventlog.kafka.KafkaTopics;
 import com.m0club.api.verify.OfflineVerifier;
 import com.m0club.api.verify.VerificationReport;
 import com.m0club.app.cli.Args;
 import com.m0club.app.node.DatabaseHandle;
 import com.m0club.app.node.NodeOptions;
 import com.m0club.app.node.OracleNode;
+import com.m0club.app.node.StartChecks;
 import com.m0club.protocol.ProtocolException;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.registry.Market;
@@ -50,6 +53,8 @@ public final class Main {
                                            agents, local ledger, simulator) with the dashboard on localhost
               run [--roles a,b]            run the given roles (or M0_ROLES) against configured services
               migrate up                   apply database migrations (M0_POSTGRES_URL, or the embedded dev database)
+              eventlog init                create the event log's topics (M0_EVENTLOG_URL kafka://...) with
+                                           eventlog_partitions, _replication_factor, _retention_hours; idempotent
               registry seed --config FILE [--profile dev]
                                            load markets from a TOML file into the registry
               market pause|resume ID       pause or resume a market in the registry
@@ -91,6 +96,7 @@ public final class Main {
                 case "dev" -> dev(rest, env);
                 case "run" -> runRoles(rest, env);
                 case "migrate" -> migrate(rest, env, out);
+                case "eventlog" -> eventlog(rest, env, out);
                 case "registry" -> registry(rest, env, out);
                 case "market" -> market(rest, env, out);
                 case "signer" -> signer(rest, out);
@@ -198,6 +204,55 @@ public final class Main {
         try (DatabaseHandle db = openDatabase(loadConfig(env))) {
             var m = db.database().migrate();
             out.println("migrations applied: " + m.applied() + "; schema version " + m.schemaVersion().orElse("-"));
+        }
+        return 0;
+    }
+
+    /**
+     * {@code m0 eventlog init}: creates the M0 topics on the event log {@code eventlog_url} names, idempotently, and
+     * prints one line per topic (created, kept, updated, mismatch, failed); exit 1 when a topic differs in a way init
+     * cannot fix or could not be created.
+     */
+    private static int eventlog(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("eventlog", argv, Set.of());
+        String sub = args.positional(0, "subcommand (eventlog init)");
+        args.rejectUnknown();
+        if (!sub.equals("init")) {
+            throw new Args.UsageException("eventlog: unknown subcommand '" + sub + "' (only: init)");
+        }
+        Config config = loadConfig(env);
+        String url = config.find(M0Keys.EVENTLOG_URL).orElse("memory:");
+        String scheme = StartChecks.eventLogScheme(url);
+        return switch (scheme) {
+            case "memory" -> {
+                out.println("eventlog_url is memory: (the in-process event log): it has no topics to create");
+                yield 0;
+            }
+            case "kafka" -> kafkaEventLogInit(url, config, out);
+            default -> throw new ConfigException(List.of("eventlog_url (M0_EVENTLOG_URL): scheme " + scheme
+                    + ": has no topics this build can create (memory:, kafka://host:port[,host:port])"));
+        };
+    }
+
+    private static int kafkaEventLogInit(String url, Config config, PrintStream out) {
+        KafkaBootstrap bootstrap;
+        try {
+            bootstrap = KafkaBootstrap.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("eventlog_url (M0_EVENTLOG_URL): " + e.getMessage()));
+        }
+        var settings = new KafkaTopics.Settings(config.get(M0Keys.EVENTLOG_PARTITIONS),
+                config.get(M0Keys.EVENTLOG_REPLICATION_FACTOR),
+                Duration.ofHours(config.get(M0Keys.EVENTLOG_RETENTION_HOURS)));
+        out.println("kafka " + bootstrap.bootstrapServers() + ": ensuring " + KafkaTopics.M0_TOPICS.size()
+                + " topics with " + settings);
+        List<KafkaTopics.Report> reports = KafkaTopics.init(bootstrap, settings, Duration.ofSeconds(15));
+        reports.forEach(r -> out.println(r.describe()));
+        long bad = reports.stream().filter(r -> !r.ok()).count();
+        if (bad > 0) {
+            out.println("eventlog init: " + bad + " of " + reports.size() + " topics do not match the configuration"
+                    + " (see above)");
+            return 1;
         }
         return 0;
     }

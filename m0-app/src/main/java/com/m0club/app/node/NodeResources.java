@@ -1,5 +1,6 @@
 package com.m0club.app.node;
 
+import com.m0club.adapter.eventlog.kafka.KafkaEventLog;
 import com.m0club.adapter.view.redis.PayloadCodec;
 import com.m0club.adapter.view.redis.RedisView;
 import com.m0club.app.roles.Periodic;
@@ -195,15 +196,31 @@ final class NodeResources {
     }
 
     /**
-     * The in-process event log ({@code eventlog_url = memory:}). In dev (and so in every end-to-end test) each record
-     * goes through its topic's codec, as it would through an out-of-process log, proving the codecs complete; outside
-     * dev records are handed over as they are (there is no wire to cross, so the round trip would be wasted work).
+     * The event log {@code eventlog_url} names, with its readiness check ({@code eventlog}: DOWN while the log cannot
+     * reach its storage). {@code memory:} (the default) is the in-process log with {@code eventlog_partitions}
+     * partitions: in dev (and so in every end-to-end test) each record goes through its topic's codec, as it would
+     * through an out-of-process log, proving the codecs complete; outside dev records are handed over as they are
+     * (there is no wire to cross, so the round trip would be wasted work). {@code kafka://host:port[,host:port]} is
+     * the Kafka adapter (the topics must exist: {@code m0 eventlog init}). {@link StartChecks} refused any other
+     * scheme before the node opened anything.
      */
     EventLog eventLog() {
         if (eventLog == null) {
-            eventLog = lifecycle.own("event-log", InProcessEventLog.builder().partitions(8)
-                    .capacityPerPartition(4096).publishTimeout(Duration.ofSeconds(2)).codecRoundTrip(options.dev())
-                    .build(registry, options.clock()));
+            String url = options.config().find(M0Keys.EVENTLOG_URL).orElse("memory:");
+            EventLog opened = switch (StartChecks.eventLogScheme(url)) {
+                case "memory" -> InProcessEventLog.builder()
+                        .partitions(options.config().get(M0Keys.EVENTLOG_PARTITIONS))
+                        .capacityPerPartition(4096).publishTimeout(Duration.ofSeconds(2)).codecRoundTrip(options.dev())
+                        .build(registry, options.clock());
+                case "kafka" -> KafkaEventLog.builder().url(url).clientId("m0").build(registry, options.clock());
+                default -> throw new IllegalStateException("eventlog_url (M0_EVENTLOG_URL): scheme "
+                        + StartChecks.eventLogScheme(url) + ": is not supported by this build");
+            };
+            eventLog = lifecycle.own("event-log", opened);
+            checks.add(ReadinessCheck.of("eventlog", () -> {
+                var status = opened.status();
+                return status.reachable() ? CheckResult.ok(status.detail()) : CheckResult.down(status.detail());
+            }));
         }
         return eventLog;
     }

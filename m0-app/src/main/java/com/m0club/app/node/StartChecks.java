@@ -1,5 +1,6 @@
 package com.m0club.app.node;
 
+import com.m0club.adapter.eventlog.kafka.KafkaBootstrap;
 import com.m0club.runtime.config.Config;
 import com.m0club.runtime.config.ConfigException;
 import com.m0club.runtime.config.ConfigKey;
@@ -16,7 +17,8 @@ import java.util.Set;
  * key (and its env var) and says what to do instead, so nothing the operator set is silently dropped.
  *
  * <p>The keys stay in the config schema (so a typo is still caught and the config hash covers them); the adapters
- * that will read them come with the Kafka/NATS and Solana work ({@code redis_url} is read: adapters/m0-view-redis).
+ * that will read them come with the NATS and Solana work ({@code redis_url} is read: adapters/m0-view-redis;
+ * {@code kafka://} event logs: adapters/m0-eventlog-kafka, and a malformed Kafka URL is refused here).
  */
 public final class StartChecks {
     private StartChecks() {}
@@ -35,9 +37,26 @@ public final class StartChecks {
     /** The problems {@link #requireSupported} would report, in a fixed order; empty when the config is supported. */
     public static List<String> problems(Config config, Set<Role> roles) {
         List<String> problems = new ArrayList<>();
-        config.find(M0Keys.EVENTLOG_URL).filter(url -> !url.equals("memory:")).ifPresent(url -> problems.add(
-                named(M0Keys.EVENTLOG_URL) + ": scheme " + scheme(url) + " is not supported yet; this build has only"
-                        + " the in-process event log (unset it, or set memory:)"));
+        config.find(M0Keys.EVENTLOG_URL).ifPresent(url -> {
+            switch (eventLogScheme(url)) {
+                case "memory" -> {
+                    if (!url.equals("memory:")) {
+                        problems.add(named(M0Keys.EVENTLOG_URL) + ": the in-process event log is memory: (no"
+                                + " location)");
+                    }
+                }
+                case "kafka" -> {
+                    try {
+                        KafkaBootstrap.parse(url);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(named(M0Keys.EVENTLOG_URL) + ": " + e.getMessage());
+                    }
+                }
+                default -> problems.add(named(M0Keys.EVENTLOG_URL) + ": scheme " + scheme(url) + " is not supported"
+                        + " yet; this build has the in-process event log (memory:) and Kafka"
+                        + " (kafka://host:port[,host:port])");
+            }
+        });
         unsupported(config, M0Keys.SOLANA_RPC_URL,
                 "this build publishes to the local ledger only; no Solana adapter exists yet (unset it)", problems);
         unsupported(config, M0Keys.SOLANA_WS_URL,
@@ -57,6 +76,15 @@ public final class StartChecks {
 
     private static String named(ConfigKey<?> key) {
         return key.name() + " (" + key.envVar() + ")";
+    }
+
+    /**
+     * The scheme of an {@code eventlog_url}, lower case, without the colon: {@code memory}, {@code kafka},
+     * {@code nats}, ... (the switch of the event log wiring and of {@code m0 eventlog init}).
+     */
+    public static String eventLogScheme(String url) {
+        int colon = url.indexOf(':');
+        return (colon < 0 ? url : url.substring(0, colon)).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String scheme(String url) {

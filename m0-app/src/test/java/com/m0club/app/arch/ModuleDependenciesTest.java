@@ -55,7 +55,7 @@ class ModuleDependenciesTest {
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("backtest", "devkit", "app")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "adapter", "app")
-                .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "app")
+                .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "adapter", "app")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("store", "publish", "app")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("runtime", "api", "signer", "app")
                 .check(CLASSES);

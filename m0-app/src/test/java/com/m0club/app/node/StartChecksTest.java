@@ -44,9 +44,27 @@ class StartChecksTest {
         assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).isEmpty();
     }
 
+    @Test
+    void aKafkaEventLogIsSupported() {
+        Config config = dev(Map.of("M0_EVENTLOG_URL", "kafka://broker-1:9092,broker-2:9092"));
+        assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({
-        "M0_EVENTLOG_URL, kafka://broker-1:9092, 'eventlog_url (M0_EVENTLOG_URL): scheme kafka: is not supported yet'",
+        "kafka://broker-1, 'eventlog_url (M0_EVENTLOG_URL): a Kafka event log URL is kafka://host:port[,host:port]'",
+        "'kafka://b:9092,', 'eventlog_url (M0_EVENTLOG_URL): a Kafka event log URL must list host:port entries'",
+        "kafka://b:9092/topic, 'eventlog_url (M0_EVENTLOG_URL): a Kafka event log URL names brokers only'",
+        "memory://x, 'eventlog_url (M0_EVENTLOG_URL): the in-process event log is memory: (no location)'",
+    })
+    void aMalformedEventLogUrlFailsTheStartNamingTheKeyAndTheRule(String url, String message) {
+        Config config = dev(Map.of("M0_EVENTLOG_URL", url));
+        assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).singleElement().asString()
+                .startsWith(message);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
         "M0_EVENTLOG_URL, nats://127.0.0.1:4222, 'eventlog_url (M0_EVENTLOG_URL): scheme nats: is not supported yet'",
         "SOLANA_RPC_URL, https://rpc.example, 'solana_rpc_url (SOLANA_RPC_URL) is not supported yet'",
         "SOLANA_WS_URL, wss://rpc.example, 'solana_ws_url (SOLANA_WS_URL) is not supported yet'",

@@ -69,9 +69,37 @@ public final class M0Keys {
 
     public static final ConfigKey<String> EVENTLOG_URL = ConfigKey.builder("eventlog_url", ValueTypes.string())
             .env("M0_EVENTLOG_URL").toml("eventlog.url")
-            .description("event log: memory: (in-process, the only one in this build) or scheme://location")
+            .description("event log: memory: (in-process) or kafka://host:port[,host:port] (Kafka; topics created by"
+                    + " m0 eventlog init)")
             .rule(url -> url.equals("memory:") || url.matches("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+"),
                     "must be memory: or scheme://location, e.g. kafka://broker:9092")
+            .build();
+
+    public static final ConfigKey<Integer> EVENTLOG_PARTITIONS = ConfigKey.builder("eventlog_partitions",
+                    ValueTypes.integer())
+            .env("M0_EVENTLOG_PARTITIONS").toml("eventlog.partitions")
+            .description("partitions per topic: of the in-process log (memory:), and of the Kafka topics m0 eventlog"
+                    + " init creates (an existing topic with fewer gets more)")
+            .defaultValue(12)
+            .rule(Rule.between(1, 1024))
+            .build();
+
+    public static final ConfigKey<Integer> EVENTLOG_REPLICATION_FACTOR = ConfigKey.builder(
+                    "eventlog_replication_factor", ValueTypes.integer())
+            .env("M0_EVENTLOG_REPLICATION_FACTOR").toml("eventlog.replication_factor")
+            .description("replicas of each Kafka topic m0 eventlog init creates (at most the number of brokers)")
+            .defaultIn(Profile.DEV, 1)
+            .defaultIn(Profile.STAGING, 3)
+            .defaultIn(Profile.PROD, 3)
+            .rule(Rule.between(1, 7))
+            .build();
+
+    public static final ConfigKey<Long> EVENTLOG_RETENTION_HOURS = ConfigKey.builder("eventlog_retention_hours",
+                    ValueTypes.longInteger())
+            .env("M0_EVENTLOG_RETENTION_HOURS").toml("eventlog.retention_hours")
+            .description("hours the Kafka topics keep records (retention.ms, set by m0 eventlog init)")
+            .defaultValue(168L)
+            .rule(Rule.betweenLong(1, 24L * 3650))
             .build();
 
     public static final ConfigKey<URI> SOLANA_RPC_URL = ConfigKey.builder("solana_rpc_url",
@@ -322,6 +350,7 @@ public final class M0Keys {
             .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
             .keys(QUOTE_SOURCE)
             .keys(WS_MAX_MESSAGE_BYTES, WS_MESSAGES_PER_SECOND, WS_MESSAGE_BURST)
+            .keys(EVENTLOG_PARTITIONS, EVENTLOG_REPLICATION_FACTOR, EVENTLOG_RETENTION_HOURS)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)

@@ -77,6 +77,11 @@ public final class Logging {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(parsed);
         root.addAppender(appender);
+        // The Kafka clients log every client's whole configuration and each group step at INFO; at info they log
+        // warnings only (the event log adapter logs assignments itself), at debug and trace they follow the root.
+        if (parsed.isGreaterOrEqual(Level.INFO)) {
+            context.getLogger("org.apache.kafka").setLevel(parsed.isGreaterOrEqual(Level.WARN) ? parsed : Level.WARN);
+        }
     }
 
     /** Logback closes an appender's stream when it stops; the caller's stream must survive a reconfigure. */

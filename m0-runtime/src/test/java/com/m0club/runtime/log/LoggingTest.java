@@ -54,6 +54,20 @@ class LoggingTest {
     }
 
     @Test
+    void theKafkaClientsLogWarningsOnlyAtInfoAndFollowTheRootAtDebug() {
+        Logger kafka = LoggerFactory.getLogger("org.apache.kafka.clients.consumer.ConsumerConfig");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Logging.configure(LogFormat.TEXT, "info", out);
+        kafka.info("ConsumerConfig values: ...");
+        kafka.warn("Connection to node -1 could not be established");
+        Logging.configure(LogFormat.TEXT, "debug", out);
+        kafka.debug("Sending FETCH request");
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("ConsumerConfig values").contains("could not be established")
+                .contains("Sending FETCH request");
+    }
+
+    @Test
     void textFormatIsRedactedToo() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Logging.configure("text", "debug");
