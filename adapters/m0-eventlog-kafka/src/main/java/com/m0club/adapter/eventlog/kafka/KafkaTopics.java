@@ -180,14 +180,12 @@ public final class KafkaTopics {
                             TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"));
             try {
                 await(admin.createTopics(List.of(created)).all(), timeout, "create topic " + topic);
+                awaitVisible(admin, topic, timeout);
                 return new Report(topic, Change.CREATED, settings.partitions(), settings.replicationFactor(),
                         settings.retentionMs(), List.of());
             } catch (TopicAlreadyThere e) {
-                found = describe(admin, topic, timeout); // created concurrently: check it like any other
-                if (found.isEmpty()) {
-                    throw new IllegalStateException("topic " + topic + " was reported as existing but cannot be"
-                            + " described");
-                }
+                // created concurrently (or just now, by an init whose brokers had not all learnt of it yet)
+                found = Optional.of(awaitVisible(admin, topic, timeout));
             }
         }
         TopicDescription d = found.get();
@@ -220,6 +218,9 @@ public final class KafkaTopics {
             updated.add("retention.ms " + retentionMs + " -> " + settings.retentionMs());
             retentionMs = settings.retentionMs();
         }
+        if (!updated.isEmpty()) {
+            awaitApplied(admin, topic, partitions, retentionMs, timeout);
+        }
         List<String> notes = new ArrayList<>(mismatches);
         notes.addAll(updated);
         Change change = !mismatches.isEmpty() ? Change.MISMATCH : !updated.isEmpty() ? Change.UPDATED : Change.KEPT;
@@ -240,6 +241,52 @@ public final class KafkaTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
+    }
+
+    /**
+     * Waits until the brokers describe {@code topic}: a created topic reaches the brokers' metadata a moment after
+     * the controller accepted it, and a node started right after init must find it.
+     */
+    private static TopicDescription awaitVisible(Admin admin, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<TopicDescription> d = describe(admin, topic, timeout);
+            if (d.isPresent()) {
+                return d.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " was created but the brokers did not describe it"
+                        + " within " + timeout.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+            }
+        }
+    }
+
+    /** Waits until the brokers report the partitions and retention just set (they follow the controller). */
+    private static void awaitApplied(Admin admin, String topic, int partitions, long retentionMs, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<TopicDescription> d = describe(admin, topic, timeout);
+            if (d.isPresent() && d.get().partitions().size() >= partitions
+                    && retentionMs(admin, topic, timeout) == retentionMs) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " was updated but the brokers did not report"
+                        + " the change within " + timeout.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+            }
         }
     }
 

@@ -56,5 +56,6 @@ class KafkaEventLogContractTest extends EventLogContract {
         admin.createTopics(List.of(new NewTopic(topic.name(), 3, (short) 1)
                         .configs(java.util.Map.of("retention.ms", "-1"))))
                 .all().get(30, TimeUnit.SECONDS);
+        KafkaTestSupport.awaitVisible(admin, topic.name());
     }
 }

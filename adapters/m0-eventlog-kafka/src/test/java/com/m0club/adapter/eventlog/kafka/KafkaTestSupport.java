@@ -27,7 +27,20 @@ final class KafkaTestSupport {
                 EventLogContract.Utf8.INSTANCE);
         admin.createTopics(List.of(new NewTopic(t.name(), partitions, (short) 1)
                 .configs(Map.of("retention.ms", "-1")))).all().get(30, TimeUnit.SECONDS);
+        awaitVisible(admin, t.name());
         return t;
+    }
+
+    /** Waits until the broker describes a topic just created (its metadata follows the controller a moment later). */
+    static void awaitVisible(Admin admin, String topic) throws InterruptedException {
+        await("topic " + topic + " described", Duration.ofSeconds(30), () -> {
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     static double counter(PrometheusRegistry registry, String name, String... labels) {

@@ -88,6 +88,7 @@ class KafkaTopicsTest {
         String topic = name();
         admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).configs(Map.of("retention.ms", "3600000"))))
                 .all().get(10, TimeUnit.SECONDS);
+        KafkaTestSupport.awaitVisible(admin, topic);
         Report r = KafkaTopics.ensure(admin, List.of(topic), new Settings(6, 1, Duration.ofHours(48)), TIMEOUT)
                 .getFirst();
         assertThat(r.change()).isEqualTo(Change.UPDATED);
@@ -102,6 +103,7 @@ class KafkaTopicsTest {
         String topic = name();
         admin.createTopics(List.of(new NewTopic(topic, 8, (short) 1).configs(Map.of("retention.ms", "3600000"))))
                 .all().get(10, TimeUnit.SECONDS);
+        KafkaTestSupport.awaitVisible(admin, topic);
         Report r = KafkaTopics.ensure(admin, List.of(topic), new Settings(4, 1, Duration.ofHours(1)), TIMEOUT)
                 .getFirst();
         assertThat(r.change()).isEqualTo(Change.MISMATCH);
