@@ -105,7 +105,7 @@ final class RoleWiring {
                 new AggregatorMetrics(ctx.registry()));
         ctx.lifecycle().start(new EngineRoles.AggregateRole(aggregator, markets.stream().map(Market::id).toList(),
                 log, EngineTopics.EVENTS, EngineTopics.FEATURES, ctx.clock(), ctx.options().engineTick(),
-                ctx.taskErrors()));
+                ctx.taskErrors(), Duration.ofMillis(AggregatorConfig.DEFAULTS.staleness().longestMs())));
     }
 
     /** quant: {@code m0.features} to {@code m0.outputs} under the guardrail profile {@code market_tier_policy}. */

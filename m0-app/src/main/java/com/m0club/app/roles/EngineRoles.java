@@ -11,6 +11,7 @@ import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.source.QuoteSource;
 import com.m0club.engine.source.SourceQuote;
 import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.SubscribeFrom;
 import com.m0club.eventlog.Subscription;
 import com.m0club.eventlog.Topic;
 import com.m0club.protocol.id.MarketId;
@@ -77,12 +78,14 @@ public final class EngineRoles {
         private final EventLog log;
         private final Topic<NormalizedEvent> events;
         private final Periodic ticker;
+        private final Duration stateWindow;
         private Subscription subscription;
 
         public AggregateRole(Aggregator aggregator, List<MarketId> markets, EventLog log,
                 Topic<NormalizedEvent> events, Topic<FeatureVector> features, InstantSource clock, Duration period,
-                Counter taskErrors) {
+                Counter taskErrors, Duration stateWindow) {
             this.aggregator = aggregator;
+            this.stateWindow = stateWindow;
             this.log = log;
             this.events = events;
             this.ticker = new Periodic("aggregator-tick", period, () -> {
@@ -104,7 +107,9 @@ public final class EngineRoles {
 
         @Override
         public void start() {
-            subscription = log.subscribe(events, "aggregator", r -> {
+            // Replays the staleness window on every partition it is given (start, restart, rebalance), so its
+            // per-source state is rebuilt; redelivered events are DUPLICATE or LATE and change nothing.
+            subscription = log.subscribe(events, "aggregator", SubscribeFrom.replay(stateWindow), r -> {
                 synchronized (aggregator) {
                     aggregator.accept(r.value());
                 }

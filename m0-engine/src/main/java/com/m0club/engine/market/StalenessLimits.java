@@ -52,6 +52,11 @@ public final class StalenessLimits {
         return new StalenessLimits(copy);
     }
 
+    /** The longest limit over all domains: how far back an aggregator's state reaches. */
+    public long longestMs() {
+        return limits.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    }
+
     /** The limit in milliseconds for {@code domain}. */
     public long limitMs(Domain domain) {
         return limits.get(domain);
