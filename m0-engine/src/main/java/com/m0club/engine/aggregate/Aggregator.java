@@ -1,6 +1,7 @@
 package com.m0club.engine.aggregate;
 
 import com.m0club.engine.ingest.NormalizedEvent;
+import com.m0club.engine.ingest.SourceHealth;
 import com.m0club.engine.market.MarketLookup;
 import com.m0club.protocol.id.MarketId;
 import java.util.HashMap;
@@ -36,6 +37,12 @@ public final class Aggregator {
         AcceptOutcome outcome = m.isEmpty() ? AcceptOutcome.UNKNOWN_MARKET : m.get().accept(event);
         metrics.event(outcome);
         return outcome;
+    }
+
+    /** Folds one connector health report into its market's state; a report for an unknown market is dropped. */
+    public void health(SourceHealth report) {
+        Objects.requireNonNull(report, "report");
+        state(report.market()).ifPresent(m -> m.health(report));
     }
 
     /**

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param sourcesExpected per-market overrides
  * @param evictAfterStalenessMultiple a source silent for this many staleness limits is forgotten entirely, which
  *     bounds per-market state (default 10)
+ * @param sourceHealthTtlMs a degraded connector report ({@code SourceHealth}) raises CONNECTOR_DEGRADED for this
+ *     long after it was made (default 10 000 ms; the ingestor repeats it every 2 s while the connector stays degraded)
  */
 public record AggregatorConfig(StalenessLimits staleness, int minSources, int defaultSourcesExpected,
-        Map<MarketId, Integer> sourcesExpected, int evictAfterStalenessMultiple) {
+        Map<MarketId, Integer> sourcesExpected, int evictAfterStalenessMultiple, long sourceHealthTtlMs) {
 
     public static final AggregatorConfig DEFAULTS = builder().build();
 
@@ -32,6 +34,10 @@ public record AggregatorConfig(StalenessLimits staleness, int minSources, int de
         if (evictAfterStalenessMultiple < 1) {
             throw new IllegalArgumentException("aggregate.evict_after_staleness_multiple: must be >= 1, got "
                     + evictAfterStalenessMultiple);
+        }
+        if (sourceHealthTtlMs < 1 || sourceHealthTtlMs > 3_600_000) {
+            throw new IllegalArgumentException("aggregate.source_health_ttl_ms: must be in 1..3600000, got "
+                    + sourceHealthTtlMs);
         }
     }
 
@@ -56,6 +62,7 @@ public record AggregatorConfig(StalenessLimits staleness, int minSources, int de
         private int defaultSourcesExpected = 3;
         private final Map<MarketId, Integer> sourcesExpected = new HashMap<>();
         private int evictAfterStalenessMultiple = 10;
+        private long sourceHealthTtlMs = 10_000;
 
         private Builder() {}
 
@@ -84,9 +91,14 @@ public record AggregatorConfig(StalenessLimits staleness, int minSources, int de
             return this;
         }
 
+        public Builder sourceHealthTtlMs(long v) {
+            this.sourceHealthTtlMs = v;
+            return this;
+        }
+
         public AggregatorConfig build() {
             return new AggregatorConfig(staleness, minSources, defaultSourcesExpected, sourcesExpected,
-                    evictAfterStalenessMultiple);
+                    evictAfterStalenessMultiple, sourceHealthTtlMs);
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.m0club.engine.aggregate;
 
 import com.m0club.engine.ingest.NormalizedEvent;
+import com.m0club.engine.ingest.SourceHealth;
 import com.m0club.protocol.bundle.QualityFlag;
 import com.m0club.protocol.id.SourceId;
 import com.m0club.protocol.registry.Market;
@@ -25,6 +26,8 @@ public final class MarketAggregator {
     private final long stalenessLimitMs;
     private final int sourcesExpected;
     private final TreeMap<SourceId, NormalizedEvent> latest = new TreeMap<>();
+    /** Per source, its latest connector health report (dropped once older than the TTL). */
+    private final TreeMap<SourceId, SourceHealth> health = new TreeMap<>();
     private long lastEpoch = -1;
     private long lastTick = -1;
     private long eventsSinceTick;
@@ -69,10 +72,27 @@ public final class MarketAggregator {
     }
 
     /**
+     * Folds one connector health report: a degraded report raises CONNECTOR_DEGRADED on this market's feature vectors
+     * until it is {@code source_health_ttl_ms} old or a later healthy report for the source clears it. A report older
+     * than the one held for its source is ignored (a repeat delivered late must not undo a recovery).
+     */
+    public void health(SourceHealth report) {
+        if (!report.market().equals(market.id())) {
+            throw new IllegalArgumentException("report.market: " + report.market() + " sent to the aggregator of "
+                    + market.id());
+        }
+        SourceHealth held = health.get(report.source());
+        if (held == null || report.atMs() >= held.atMs()) {
+            health.put(report.source(), report);
+        }
+    }
+
+    /**
      * The feature vector for the tick containing {@code nowMs}, or empty if that tick (or a later one) was already
      * emitted. Ages are measured from {@code nowMs}; a source whose latest event is older than the domain's staleness
      * limit is left out and raises STALE_SOURCE; fewer than {@code minSources} fresh sources raise LOW_COVERAGE; late
-     * events dropped since the previous vector raise LATE_DATA_DROPPED.
+     * events dropped since the previous vector raise LATE_DATA_DROPPED; a degraded connector report younger than
+     * {@code source_health_ttl_ms} raises CONNECTOR_DEGRADED.
      */
     public Optional<FeatureVector> tick(long nowMs) {
         EpochSchedule.Tick t = market.schedule().tickAt(nowMs);
@@ -110,6 +130,10 @@ public final class MarketAggregator {
         }
         if (lateSinceTick > 0) {
             flags |= QualityFlag.LATE_DATA_DROPPED.mask();
+        }
+        health.values().removeIf(h -> nowMs - h.atMs() > config.sourceHealthTtlMs());
+        if (health.values().stream().anyMatch(SourceHealth::degraded)) {
+            flags |= QualityFlag.CONNECTOR_DEGRADED.mask();
         }
         long windowStart = t.epoch().startMs();
         long windowEnd = t.epoch().endMs();

@@ -1,7 +1,11 @@
 package com.m0club.engine.source;
 
+import com.m0club.protocol.id.MarketId;
+import com.m0club.protocol.id.SourceId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the ingestor's quotes come from: the port every feed implements (the market simulator of m0-devkit, the
@@ -26,6 +30,16 @@ public interface QuoteSource extends AutoCloseable {
      * {@code now} never goes backwards between calls.
      */
     List<SourceQuote> poll(Instant now);
+
+    /**
+     * The sources whose connector is degraded right now (it kept failing; quality flag {@code CONNECTOR_DEGRADED}),
+     * each with the markets it has quoted, so the ingestor can flag those markets (docs/quant.md, "Connector
+     * health"). Sources without connectors of their own (the simulator, a replay file) are never degraded: the
+     * default is empty. Called from the ingest thread, like {@link #poll}.
+     */
+    default Map<SourceId, Set<MarketId>> degradedSources() {
+        return Map.of();
+    }
 
     /** Releases what {@link #start} opened. Idempotent. */
     @Override

@@ -2,6 +2,7 @@ package com.m0club.engine.topic;
 
 import com.m0club.engine.aggregate.FeatureVector;
 import com.m0club.engine.ingest.NormalizedEvent;
+import com.m0club.engine.ingest.SourceHealth;
 import com.m0club.engine.quant.ModelOutput;
 import com.m0club.eventlog.Topic;
 import com.m0club.eventlog.Topics;
@@ -21,6 +22,14 @@ public final class EngineTopics {
     /** Quant to bundler: one model output (publishable or blocked) per (market, epoch, tick). */
     public static final Topic<ModelOutput> OUTPUTS = Topic.of(Topics.OUTPUTS, ModelOutput.class,
             ModelOutput.SCHEMA_VERSION, ModelOutputCodec.INSTANCE);
+    /**
+     * The name of {@link #SOURCE_HEALTH}. It lives here until {@code com.m0club.eventlog.Topics} lists it beside the
+     * others (that module is not changed by the connector work).
+     */
+    public static final String SOURCE_HEALTH_NAME = "m0.source-health";
+    /** Ingest to aggregate: connector health per (source, market), so a degraded connector flags its markets. */
+    public static final Topic<SourceHealth> SOURCE_HEALTH = Topic.of(SOURCE_HEALTH_NAME, SourceHealth.class,
+            SourceHealth.SCHEMA_VERSION, SourceHealthCodec.INSTANCE);
 
     private EngineTopics() {}
 }

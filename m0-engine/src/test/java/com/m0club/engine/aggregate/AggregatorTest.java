@@ -9,6 +9,7 @@ import com.m0club.engine.canonical.EngineDigest;
 import com.m0club.engine.ingest.DemarginMethod;
 import com.m0club.engine.ingest.NormalizedEvent;
 import com.m0club.engine.ingest.ProbabilityEvidence;
+import com.m0club.engine.ingest.SourceHealth;
 import com.m0club.engine.market.MarketLookup;
 import com.m0club.engine.source.QuoteKind;
 import com.m0club.protocol.bundle.QualityFlag;
@@ -175,5 +176,36 @@ class AggregatorTest {
         assertThat(m.sourcesHeld()).isEqualTo(1);
         m.tick(T0 + 91_000);
         assertThat(m.sourcesHeld()).isZero();
+    }
+
+    @Test
+    void aDegradedConnectorReportFlagsTheMarketUntilItsSourceRecoversOrTheReportExpires() {
+        aggregator.accept(event("a", T0, 0.4));
+        aggregator.accept(event("b", T0, 0.42));
+        aggregator.health(new SourceHealth(SourceId.of("a"), TestMarkets.NBA, true, T0 + 100));
+        aggregator.health(new SourceHealth(SourceId.of("a"), TestMarkets.EPL, true, T0 + 100));
+        FeatureVector flagged = aggregator.tick(TestMarkets.NBA, T0 + 200).orElseThrow();
+        assertThat(QualityFlag.decode(flagged.qualityFlags())).containsExactly(QualityFlag.CONNECTOR_DEGRADED);
+
+        aggregator.health(new SourceHealth(SourceId.of("a"), TestMarkets.NBA, false, T0 + 1_000));
+        assertThat(aggregator.tick(TestMarkets.NBA, T0 + 1_600).orElseThrow().qualityFlags())
+                .as("a healthy report clears it").isZero();
+        aggregator.health(new SourceHealth(SourceId.of("a"), TestMarkets.NBA, true, T0 + 500));
+        assertThat(aggregator.tick(TestMarkets.NBA, T0 + 3_100).orElseThrow().qualityFlags())
+                .as("a repeat delivered after the recovery does not undo it").isZero();
+        aggregator.health(new SourceHealth(SourceId.of("a"), TestMarkets.NBA, true, T0 + 4_000));
+        assertThat(aggregator.tick(TestMarkets.NBA, T0 + 4_600).orElseThrow().qualityFlags())
+                .isEqualTo(QualityFlag.CONNECTOR_DEGRADED.mask());
+        assertThat(aggregator.tick(TestMarkets.NBA, T0 + 4_000 + 10_001).orElseThrow().qualityFlags())
+                .as("a report older than the TTL no longer counts").isZero();
+        assertThat(QualityFlag.CONNECTOR_DEGRADED.isSet(aggregator.tick(TestMarkets.EPL, T0 + 200).orElseThrow()
+                .qualityFlags())).as("each market has its own reports").isTrue();
+    }
+
+    @Test
+    void healthReportsForUnknownMarketsAreDropped() {
+        aggregator.health(new SourceHealth(SourceId.of("a"), MarketId.of("NOT_LISTED"), true, T0));
+        assertThat(aggregator.tick(TestMarkets.NBA, T0).orElseThrow().qualityFlags())
+                .isEqualTo(QualityFlag.LOW_COVERAGE.mask());
     }
 }

@@ -8,6 +8,7 @@ import com.m0club.engine.aggregate.SourceEvidence;
 import com.m0club.engine.ingest.DemarginMethod;
 import com.m0club.engine.ingest.NormalizedEvent;
 import com.m0club.engine.ingest.ProbabilityEvidence;
+import com.m0club.engine.ingest.SourceHealth;
 import com.m0club.engine.quant.ModelDiagnostics;
 import com.m0club.engine.quant.ModelOutput;
 import com.m0club.engine.source.QuoteKind;
@@ -151,8 +152,32 @@ class EngineCodecProperties {
         CodecChecks.flippedBitFailsCleanly(ModelOutputCodec.INSTANCE, bytes, bit);
     }
 
+    @Provide
+    Arbitrary<SourceHealth> health() {
+        return Combinators.combine(Arbitraries.integers().between(0, 99).map(i -> SourceId.of("src-" + i)),
+                Arbitraries.strings().withCharRange('A', 'Z').ofMinLength(3).ofMaxLength(12).map(MarketId::of),
+                Arbitraries.of(true, false), Arbitraries.longs().between(0, Long.MAX_VALUE)).as(SourceHealth::new);
+    }
+
+    @Property(tries = 200)
+    void sourceHealthReportsRoundTrip(@ForAll("health") SourceHealth h, @ForAll int bit) {
+        assertThat(CodecChecks.roundTrip(SourceHealthCodec.INSTANCE, h)).isEqualTo(h);
+        byte[] bytes = SourceHealthCodec.INSTANCE.encode(h);
+        CodecChecks.truncationsAndTrailingBytesFail(SourceHealthCodec.INSTANCE, bytes);
+        CodecChecks.flippedBitFailsCleanly(SourceHealthCodec.INSTANCE, bytes, bit);
+    }
+
+    @Example
+    void sourceHealthGolden() {
+        var h = new SourceHealth(SourceId.of("book-a"), MarketId.of("GOLD_MKT"), true, 1000);
+        assertThat(CodecChecks.golden(SourceHealthCodec.INSTANCE, h, GOLDEN_HEALTH)).isEqualTo(h);
+    }
+
+    static final String GOLDEN_HEALTH = "0006626f6f6b2d610008474f4c445f4d4b540100000000000003e8";
+
     @Property(tries = 500)
     void arbitraryBytesAreRefusedCleanly(@ForAll byte[] bytes) {
+        CodecChecks.arbitraryBytesFailCleanly(SourceHealthCodec.INSTANCE, bytes);
         CodecChecks.arbitraryBytesFailCleanly(NormalizedEventCodec.INSTANCE, bytes);
         CodecChecks.arbitraryBytesFailCleanly(FeatureVectorCodec.INSTANCE, bytes);
         CodecChecks.arbitraryBytesFailCleanly(ModelOutputCodec.INSTANCE, bytes);
