@@ -325,9 +325,16 @@ public final class M0Keys {
     public static final ConfigKey<QuoteSourceSetting> QUOTE_SOURCE = ConfigKey.builder("quote_source",
                     QuoteSourceSetting.type())
             .env("M0_QUOTE_SOURCE").toml("ingest.quote_source")
-            .description("where the ingestor takes quotes from: simulator (the dev default) or jsonl:<path> (replay a"
-                    + " quotes file); no default outside dev, so an ingestor without it fails at start")
+            .description("where the ingestor takes quotes from: simulator (the dev default), jsonl:<path> (replay a"
+                    + " quotes file), connectors (the HTTP connectors of connectors_file) or a comma list of them; no"
+                    + " default outside dev, so an ingestor without it fails at start")
             .defaultIn(Profile.DEV, new QuoteSourceSetting.Simulator())
+            .build();
+
+    public static final ConfigKey<Path> CONNECTORS_FILE = ConfigKey.builder("connectors_file", ValueTypes.path())
+            .env("M0_CONNECTORS_FILE").toml("ingest.connectors_file")
+            .description("the HTTP connectors' TOML file (adapters/m0-source-http/README.md), read when quote_source"
+                    + " lists connectors")
             .build();
 
     /** Publish history older than this is purged (final bundles only; each market's latest value is kept). */
@@ -348,7 +355,7 @@ public final class M0Keys {
             .keys(API_MAX_CONNECTIONS, API_MAX_CONCURRENT_REQUESTS, ADMIN_MAX_CONNECTIONS, LISTENER_IDLE_TIMEOUT_MS,
                     API_DB_POOL_SIZE)
             .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
-            .keys(QUOTE_SOURCE)
+            .keys(QUOTE_SOURCE, CONNECTORS_FILE)
             .keys(WS_MAX_MESSAGE_BYTES, WS_MESSAGES_PER_SECOND, WS_MESSAGE_BURST)
             .keys(EVENTLOG_PARTITIONS, EVENTLOG_REPLICATION_FACTOR, EVENTLOG_RETENTION_HOURS)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
@@ -358,6 +365,12 @@ public final class M0Keys {
                     + " every publish record with the ledger, so the ledger must not prune a bundle PostgreSQL still"
                     + " holds)", config -> config.get(LEDGER_RETENTION_HOURS) >= config.get(PUBLISH_RETENTION_HOURS),
                     LEDGER_RETENTION_HOURS, PUBLISH_RETENTION_HOURS)
+            .constraint("connectors in quote_source needs connectors_file (M0_CONNECTORS_FILE), the connectors' file",
+                    config -> !config.get(QUOTE_SOURCE).usesConnectors() || config.find(CONNECTORS_FILE).isPresent(),
+                    QUOTE_SOURCE)
+            .constraint("connectors_file is read only when quote_source lists connectors (add connectors to"
+                    + " M0_QUOTE_SOURCE, or unset it)", config -> config.find(QUOTE_SOURCE)
+                    .map(QuoteSourceSetting::usesConnectors).orElse(false), CONNECTORS_FILE)
             .knownEnv(IMAGE_DIGEST_ENV, CONFIG_FILE_ENV)
             .warnUnknownEnv("M0_")
             .build();

@@ -41,11 +41,38 @@ class QuoteSourceSettingTest {
 
     @Test
     void anythingElseIsRefusedNamingTheKey() {
-        for (String bad : new String[] {"kafka://x", "jsonl:", "jsonl:  ", "Simulator"}) {
+        for (String bad : new String[] {"kafka://x", "jsonl:", "jsonl:  ", "Simulator", "simulator,,connectors",
+                "simulator,simulator", "http:/x.toml"}) {
             ConfigException e = catchThrowableOfType(ConfigException.class,
                     () -> load(Map.of(), "M0_QUOTE_SOURCE", bad));
-            assertThat(e.problems()).singleElement().asString()
-                    .startsWith("quote_source (from ENV M0_QUOTE_SOURCE): must be simulator or jsonl:<path>");
+            assertThat(e.problems()).as(bad).singleElement().asString()
+                    .startsWith("quote_source (from ENV M0_QUOTE_SOURCE): must be simulator, jsonl:<path> or"
+                            + " connectors, or a comma-separated list of them");
         }
+    }
+
+    @Test
+    void aCommaListCombinesSourcesInOrder() {
+        Map<String, String> env = new java.util.HashMap<>(STAGING);
+        env.put("M0_CONNECTORS_FILE", "/etc/m0/connectors.toml");
+        Config config = load(env, "M0_QUOTE_SOURCE", " simulator , connectors,jsonl:/data/q.jsonl");
+        QuoteSourceSetting setting = config.get(M0Keys.QUOTE_SOURCE);
+        assertThat(setting.parts()).containsExactly(new QuoteSourceSetting.Simulator(),
+                new QuoteSourceSetting.Connectors(), new QuoteSourceSetting.Jsonl(Path.of("/data/q.jsonl")));
+        assertThat(setting).hasToString("simulator,connectors,jsonl:/data/q.jsonl");
+        assertThat(setting.usesConnectors()).isTrue();
+        assertThat(config.get(M0Keys.CONNECTORS_FILE)).isEqualTo(Path.of("/etc/m0/connectors.toml"));
+    }
+
+    @Test
+    void connectorsAndTheConnectorsFileComeTogether() {
+        ConfigException missing = catchThrowableOfType(ConfigException.class,
+                () -> load(STAGING, "M0_QUOTE_SOURCE", "connectors"));
+        assertThat(missing.problems()).singleElement().asString()
+                .startsWith("quote_source: connectors in quote_source needs connectors_file (M0_CONNECTORS_FILE)");
+        ConfigException unused = catchThrowableOfType(ConfigException.class,
+                () -> load(Map.of(), "M0_CONNECTORS_FILE", "/etc/m0/connectors.toml"));
+        assertThat(unused.problems()).singleElement().asString()
+                .startsWith("connectors_file: connectors_file is read only when quote_source lists connectors");
     }
 }
