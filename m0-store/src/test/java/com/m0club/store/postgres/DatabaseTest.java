@@ -32,14 +32,14 @@ class DatabaseTest {
     @Test
     void migrateAppliesTheScriptsOfEveryClasspathRootOnceAndPingAnswers() {
         Database.Migration first = db.migrate();
-        assertThat(first.applied()).isEqualTo(4);
+        assertThat(first.applied()).isEqualTo(5);
         assertThat(first.schemaVersion()).contains("100");
         assertThat(db.migrate().applied()).isZero();
 
         List<String> tables = db.jdbc().query("test", "SELECT table_name FROM information_schema.tables"
                 + " WHERE table_schema = ? ORDER BY table_name", row -> row.getString(1), db.schema().orElseThrow());
         assertThat(tables).contains("markets", "market_status_changes", "signer_sets", "signer_set_keys",
-                "signer_set_sequences", "bundle_sequences", "another_module_probe");
+                "signer_set_sequences", "bundle_sequences", "connector_state", "another_module_probe");
         assertThat(db.ping()).isTrue();
         assertThat(db.describe()).contains("schema " + db.schema().orElseThrow());
     }
