@@ -42,6 +42,7 @@ public final class Aggregator {
     /** Folds one connector health report into its market's state; a report for an unknown market is dropped. */
     public void health(SourceHealth report) {
         Objects.requireNonNull(report, "report");
+        metrics.health(report.degraded());
         state(report.market()).ifPresent(m -> m.health(report));
     }
 

@@ -13,6 +13,9 @@ import java.util.Objects;
  *   <li>{@code m0_aggregate_features_total}: feature vectors emitted</li>
  *   <li>{@code m0_aggregate_stale_sources_total}: sources dropped from a feature vector as stale</li>
  *   <li>{@code m0_aggregate_low_coverage_total}: feature vectors with LOW_COVERAGE</li>
+ *   <li>{@code m0_aggregate_connector_degraded_total}: feature vectors with CONNECTOR_DEGRADED (a degraded
+ *       connector had quoted the market)</li>
+ *   <li>{@code m0_aggregate_health_reports_total{state="degraded|healthy"}}: connector health reports folded in</li>
  * </ul>
  */
 public final class AggregatorMetrics {
@@ -20,6 +23,8 @@ public final class AggregatorMetrics {
     private final Counter features;
     private final Counter staleSources;
     private final Counter lowCoverage;
+    private final Counter connectorDegraded;
+    private final Counter healthReports;
 
     public AggregatorMetrics(PrometheusRegistry registry) {
         Objects.requireNonNull(registry, "registry");
@@ -36,6 +41,17 @@ public final class AggregatorMetrics {
                 .register(registry);
         lowCoverage = Counter.builder().name("m0_aggregate_low_coverage_total")
                 .help("Feature vectors emitted with LOW_COVERAGE.").register(registry);
+        connectorDegraded = Counter.builder().name("m0_aggregate_connector_degraded_total")
+                .help("Feature vectors emitted with CONNECTOR_DEGRADED.").register(registry);
+        healthReports = Counter.builder().name("m0_aggregate_health_reports_total")
+                .help("Connector health reports folded into the aggregator, by state.")
+                .labelNames("state").register(registry);
+        healthReports.initLabelValues("degraded");
+        healthReports.initLabelValues("healthy");
+    }
+
+    void health(boolean degraded) {
+        healthReports.labelValues(degraded ? "degraded" : "healthy").inc();
     }
 
     void event(AcceptOutcome outcome) {
@@ -49,6 +65,9 @@ public final class AggregatorMetrics {
         }
         if (QualityFlag.LOW_COVERAGE.isSet(fv.qualityFlags())) {
             lowCoverage.inc();
+        }
+        if (QualityFlag.CONNECTOR_DEGRADED.isSet(fv.qualityFlags())) {
+            connectorDegraded.inc();
         }
     }
 }

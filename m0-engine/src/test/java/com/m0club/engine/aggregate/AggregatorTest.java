@@ -200,6 +200,7 @@ class AggregatorTest {
                 .as("a report older than the TTL no longer counts").isZero();
         assertThat(QualityFlag.CONNECTOR_DEGRADED.isSet(aggregator.tick(TestMarkets.EPL, T0 + 200).orElseThrow()
                 .qualityFlags())).as("each market has its own reports").isTrue();
+        assertThat(TestMetrics.counter(registry, "m0_aggregate_connector_degraded_total")).isEqualTo(3);
     }
 
     @Test

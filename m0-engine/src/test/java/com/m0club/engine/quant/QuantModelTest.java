@@ -152,6 +152,18 @@ class QuantModelTest {
     }
 
     @Test
+    void aDegradedConnectorsFlagReachesTheOutputOfBothPublishedAndBlockedTicks() {
+        double[] v = {0.4, 0.6};
+        long flag = QualityFlag.CONNECTOR_DEGRADED.mask();
+        ModelOutput published = model.evaluate(Features.of(List.of(v, v, v), List.of(0L, 0L, 0L), 3, flag));
+        assertThat(published.distribution()).isPresent();
+        assertThat(QualityFlag.CONNECTOR_DEGRADED.isSet(published.qualityFlags())).isTrue();
+        ModelOutput blocked = model.evaluate(Features.of(List.of(), List.of(), 3, flag));
+        assertThat(blocked.distribution()).isEmpty();
+        assertThat(QualityFlag.CONNECTOR_DEGRADED.isSet(blocked.qualityFlags())).isTrue();
+    }
+
+    @Test
     void staleEvidenceWidensTheInterval() {
         double[] v = {0.4, 0.6};
         ModelOutput fresh = model.evaluate(Features.of(List.of(v, v, v), List.of(0L, 0L, 0L), 3, 0));
