@@ -2,6 +2,7 @@ package com.m0club.app;
 
 import com.m0club.adapter.eventlog.kafka.KafkaBootstrap;
 import com.m0club.adapter.eventlog.kafka.KafkaTopics;
+import com.m0club.adapter.source.http.ConnectorsFile;
 import com.m0club.api.verify.OfflineVerifier;
 import com.m0club.api.verify.VerificationReport;
 import com.m0club.app.cli.Args;
@@ -21,6 +22,7 @@ import com.m0club.runtime.config.Profile;
 import com.m0club.runtime.log.Logging;
 import com.m0club.runtime.metrics.Metrics;
 import com.m0club.signer.keystore.KeyStoreFile;
+import com.m0club.store.connector.ConnectorStateStore;
 import com.m0club.store.registry.MarketRegistryStore;
 import com.m0club.store.registry.MarketsFile;
 import java.io.PrintStream;
@@ -58,6 +60,10 @@ public final class Main {
               registry seed --config FILE [--profile dev]
                                            load markets from a TOML file into the registry
               market pause|resume ID       pause or resume a market in the registry
+              connector disable|enable ID [--reason TEXT]
+                                           stop or restart a quote connector's quotes in every ingestor
+                                           (within ~2 s; runbook 17.2)
+              connector list               each connector's state (the connectors file's and the stored ones)
               signer keygen --out FILE     generate a signer agent key file (prints the public key)
               signer-agent recover --min-sequence N [--state-dir D --key FILE --signer-set ID]
                                            replace a damaged or lost agent replay journal with one whose floor is N
@@ -99,6 +105,7 @@ public final class Main {
                 case "eventlog" -> eventlog(rest, env, out);
                 case "registry" -> registry(rest, env, out);
                 case "market" -> market(rest, env, out);
+                case "connector" -> connector(rest, env, out);
                 case "signer" -> signer(rest, out);
                 case "signer-agent" -> signerAgent(rest, env, out);
                 case "verify" -> verify(rest, out);
@@ -301,6 +308,68 @@ public final class Main {
             out.println(m.id() + " is " + m.status());
         }
         return 0;
+    }
+
+    /** {@code m0 connector disable|enable ID [--reason R]} and {@code m0 connector list} (runbook 17.2). */
+    private static int connector(List<String> argv, Map<String, String> env, PrintStream out) {
+        Args args = Args.parse("connector", argv, Set.of());
+        String action = args.positional(0, "action (disable|enable|list)");
+        if (!Set.of("disable", "enable", "list").contains(action)) {
+            throw new Args.UsageException("connector: unknown action '" + action + "' (disable|enable|list)");
+        }
+        Optional<String> id = action.equals("list") ? Optional.empty()
+                : Optional.of(args.positional(1, "connector id"));
+        Optional<String> reason = action.equals("list") ? Optional.empty() : args.option("reason");
+        args.rejectUnknown();
+        if (id.isPresent()) {
+            try {
+                com.m0club.protocol.id.SourceId.validate("connector id", id.get());
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException("connector " + action + ": " + e.getMessage());
+            }
+        }
+        Config config = loadConfig(env);
+        List<String> configured = configuredConnectors(config, env);
+        try (DatabaseHandle db = openDatabase(config)) {
+            db.database().migrate();
+            var store = new ConnectorStateStore(db.database(), InstantSource.system());
+            switch (action) {
+                case "disable", "enable" -> {
+                    String why = reason.orElse("operator: m0 connector " + action);
+                    var state = action.equals("disable") ? store.disable(id.get(), why) : store.enable(id.get(), why);
+                    out.println(state.connectorId() + " is " + (state.disabled() ? "DISABLED" : "ENABLED")
+                            + "; every ingestor " + (state.disabled() ? "drops its quotes" : "takes its quotes again")
+                            + " within ~2 s");
+                    if (!configured.isEmpty() && !configured.contains(id.get())) {
+                        out.println("note: " + id.get() + " is not in this process's connectors file "
+                                + config.get(M0Keys.CONNECTORS_FILE) + " (" + String.join(", ", configured) + ")");
+                    }
+                }
+                default -> {
+                    Map<String, ConnectorStateStore.ConnectorState> stored = new java.util.TreeMap<>();
+                    store.list().forEach(s -> stored.put(s.connectorId(), s));
+                    java.util.TreeSet<String> ids = new java.util.TreeSet<>(configured);
+                    ids.addAll(stored.keySet());
+                    if (ids.isEmpty()) {
+                        out.println("no connectors configured or stored");
+                    }
+                    for (String c : ids) {
+                        var s = stored.get(c);
+                        String state = s == null || !s.disabled() ? "enabled" : "DISABLED";
+                        String where = configured.contains(c) ? "" : " (not in this connectors file)";
+                        out.println(c + "  " + state + (s == null ? "" : "  since "
+                                + java.time.Instant.ofEpochMilli(s.changedAtMs()) + "  " + s.reason()) + where);
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The connector ids of {@code connectors_file}, when this process's configuration has one. */
+    private static List<String> configuredConnectors(Config config, Map<String, String> env) {
+        return config.find(M0Keys.CONNECTORS_FILE).map(file -> ConnectorsFile.read(file, env).stream()
+                .map(s -> s.id().value()).toList()).orElse(List.of());
     }
 
     private static int signer(List<String> argv, PrintStream out) {

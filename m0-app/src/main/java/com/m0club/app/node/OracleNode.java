@@ -100,7 +100,7 @@ public final class OracleNode implements AutoCloseable {
             r.signerSet(); // dev only (StartChecks): the in-process agents define and serve the set
         }
         if (options.runs(Role.INGESTOR)) {
-            RoleWiring.ingestor(ctx, r.eventLog(), r.engineMarkets());
+            RoleWiring.ingestor(ctx, r.eventLog(), r.engineMarkets(), r::database);
         }
         if (options.runs(Role.AGGREGATOR)) {
             RoleWiring.aggregator(ctx, r.eventLog(), r.engineMarkets());

@@ -23,7 +23,6 @@ import com.m0club.engine.market.MarketLookup;
 import com.m0club.engine.quant.QuantMetrics;
 import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.quant.SourceWeights;
-import com.m0club.engine.source.QuoteSource;
 import com.m0club.engine.source.SourceQuote;
 import com.m0club.engine.topic.EngineTopics;
 import com.m0club.eventlog.EventLog;
@@ -45,6 +44,7 @@ import com.m0club.publish.topic.PublishTopics;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.runtime.lifecycle.Lifecycle;
 import com.m0club.signer.client.ThresholdSigner;
+import com.m0club.store.connector.ConnectorStateStore;
 import com.m0club.store.lease.PostgresLease;
 import com.m0club.store.postgres.Database;
 import com.m0club.store.sequence.SequenceAllocator;
@@ -58,6 +58,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One wiring function per role. Each function's parameters are what the role needs (the event log, the database,
@@ -68,6 +69,8 @@ import java.util.function.Consumer;
 final class RoleWiring {
     /** How often a standby submitter tries the lease, and the holder checks it still holds it. */
     static final Duration SUBMITTER_LEASE_CHECK = Duration.ofSeconds(1);
+    /** How often an ingestor with HTTP connectors reads the operator's disabled set ({@code m0 connector disable}). */
+    static final Duration CONNECTOR_STATE_POLL = Duration.ofSeconds(2);
 
     private RoleWiring() {}
 
@@ -89,14 +92,26 @@ final class RoleWiring {
         }
     }
 
-    /** ingestor: the quote source ({@code quote_source}) through the ingestor onto {@code m0.events}. */
-    static void ingestor(Context ctx, EventLog log, List<Market> markets) {
-        QuoteSource source = QuoteSources.of(ctx.options().config(), markets, ctx.options().simulatorSeed(),
-                ctx.clock(), ctx.registry());
+    /**
+     * ingestor: the quote source ({@code quote_source}) through the ingestor onto {@code m0.events}, connector health
+     * onto {@code m0.source-health}. With the HTTP connectors it also opens the database ({@code database}) and
+     * reads the operator's disabled set ({@code connector_state}) at start and every
+     * {@link #CONNECTOR_STATE_POLL}.
+     */
+    static void ingestor(Context ctx, EventLog log, List<Market> markets, Supplier<Database> database) {
+        QuoteSources.Selected selected = QuoteSources.select(ctx.options().config(), markets,
+                ctx.options().simulatorSeed(), ctx.clock(), ctx.registry(), System.getenv());
+        selected.connectors().ifPresent(http -> {
+            ConnectorStateStore states = new ConnectorStateStore(database.get(), ctx.clock());
+            http.setDisabled(states.disabledIds()); // before the first poll
+            ctx.lifecycle().start(new Periodic("connector-state", CONNECTOR_STATE_POLL,
+                    () -> http.setDisabled(states.disabledIds()), ctx.taskErrors()));
+        });
         Ingestor ingestor = new Ingestor(MarketLookup.of(markets), IngestConfig.DEFAULTS, ctx.clock(),
                 new IngestMetrics(ctx.registry()));
-        ctx.lifecycle().start(new EngineRoles.IngestRole(source, ingestor, log, EngineTopics.EVENTS, ctx.clock(),
-                ctx.options().engineTick(), ctx.taskErrors(), ctx.quoteTap()));
+        ctx.lifecycle().start(new EngineRoles.IngestRole(selected.source(), ingestor, log, EngineTopics.EVENTS,
+                EngineTopics.SOURCE_HEALTH, ctx.clock(), ctx.options().engineTick(), ctx.taskErrors(),
+                ctx.quoteTap()));
     }
 
     /** aggregator: {@code m0.events} to {@code m0.features}, every engine tick. */
@@ -104,8 +119,9 @@ final class RoleWiring {
         Aggregator aggregator = new Aggregator(MarketLookup.of(markets), AggregatorConfig.DEFAULTS,
                 new AggregatorMetrics(ctx.registry()));
         ctx.lifecycle().start(new EngineRoles.AggregateRole(aggregator, markets.stream().map(Market::id).toList(),
-                log, EngineTopics.EVENTS, EngineTopics.FEATURES, ctx.clock(), ctx.options().engineTick(),
-                ctx.taskErrors(), Duration.ofMillis(AggregatorConfig.DEFAULTS.staleness().longestMs())));
+                log, EngineTopics.EVENTS, EngineTopics.SOURCE_HEALTH, EngineTopics.FEATURES, ctx.clock(),
+                ctx.options().engineTick(), ctx.taskErrors(),
+                Duration.ofMillis(AggregatorConfig.DEFAULTS.staleness().longestMs())));
     }
 
     /** quant: {@code m0.features} to {@code m0.outputs} under the guardrail profile {@code market_tier_policy}. */
