@@ -1,5 +1,6 @@
 package com.m0club.engine.quant;
 
+import com.m0club.protocol.bundle.QualityFlag;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Objects;
@@ -11,12 +12,15 @@ import java.util.Objects;
  *   <li>{@code m0_quant_outputs_total{result="published|blocked"}}</li>
  *   <li>{@code m0_quant_blocked_total{reason}}: one per {@link BlockReason}</li>
  *   <li>{@code m0_quant_sources_rejected_total}: sources screened out as outliers</li>
+ *   <li>{@code m0_quant_output_flags_total{flag}}: outputs carrying each quality flag (for example
+ *       {@code flag="CONNECTOR_DEGRADED"})</li>
  * </ul>
  */
 public final class QuantMetrics {
     private final Counter outputs;
     private final Counter blocked;
     private final Counter rejected;
+    private final Counter flags;
 
     public QuantMetrics(PrometheusRegistry registry) {
         Objects.requireNonNull(registry, "registry");
@@ -33,6 +37,11 @@ public final class QuantMetrics {
         }
         rejected = Counter.builder().name("m0_quant_sources_rejected_total")
                 .help("Sources screened out of a tick as outliers.").register(registry);
+        flags = Counter.builder().name("m0_quant_output_flags_total")
+                .help("Model outputs carrying each quality flag.").labelNames("flag").register(registry);
+        for (QualityFlag f : QualityFlag.values()) {
+            flags.initLabelValues(f.name());
+        }
     }
 
     void record(ModelOutput out) {
@@ -41,6 +50,9 @@ public final class QuantMetrics {
             blocked.labelValues(out.blockedReason().orElseThrow()).inc();
         } else {
             outputs.labelValues("published").inc();
+        }
+        for (QualityFlag f : QualityFlag.decode(out.qualityFlags())) {
+            flags.labelValues(f.name()).inc();
         }
         int n = out.diagnostics().rejectedSources().size();
         if (n > 0) {

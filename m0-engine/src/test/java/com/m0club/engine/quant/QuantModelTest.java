@@ -161,6 +161,8 @@ class QuantModelTest {
         ModelOutput blocked = model.evaluate(Features.of(List.of(), List.of(), 3, flag));
         assertThat(blocked.distribution()).isEmpty();
         assertThat(QualityFlag.CONNECTOR_DEGRADED.isSet(blocked.qualityFlags())).isTrue();
+        assertThat(TestMetrics.counter(registry, "m0_quant_output_flags_total", "flag", "CONNECTOR_DEGRADED"))
+                .isEqualTo(2);
     }
 
     @Test
