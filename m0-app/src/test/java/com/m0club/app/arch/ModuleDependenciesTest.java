@@ -52,7 +52,7 @@ class ModuleDependenciesTest {
                 .whereLayer("publish").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("chain").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("signer").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("backtest", "devkit", "app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("backtest", "devkit", "adapter", "app")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "adapter", "app")
                 .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "adapter", "app")
