@@ -125,6 +125,59 @@ class MainCommandsTest {
     }
 
     @Test
+    void connectorDisableEnableAndListWriteAndShowTheStoredState() throws Exception {
+        assumeMachinePostgres();
+        String database = "m0_connector_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        admin("CREATE DATABASE " + database);
+        try {
+            Path connectors = tmp.resolve("connectors.toml");
+            Files.writeString(connectors, """
+                    [[connector]]
+                    id = "book-a"
+                    url = "http://127.0.0.1:1/odds"
+                    kind = "decimal_odds"
+                    [connector.mapping]
+                    items = "/markets"
+                    market = "/id"
+                    outcomes = "/outcomes"
+                    outcome = "/name"
+                    value = "/odds"
+                    """);
+            Map<String, String> env = env();
+            env.put("M0_POSTGRES_URL", MACHINE_POSTGRES_URL + database);
+            env.put("M0_QUOTE_SOURCE", "connectors");
+            env.put("M0_CONNECTORS_FILE", connectors.toString());
+
+            Run listed = run(List.of("connector", "list"), env);
+            assertThat(listed.code()).as(listed.err()).isZero();
+            assertThat(listed.out().strip()).isEqualTo("book-a  enabled");
+
+            Run disabled = run(List.of("connector", "disable", "book-a", "--reason", "stale odds"), env);
+            assertThat(disabled.code()).as(disabled.err()).isZero();
+            assertThat(disabled.out()).contains("book-a is DISABLED").contains("within ~2 s");
+            Run other = run(List.of("connector", "disable", "book-z"), env);
+            assertThat(other.out()).contains("note: book-z is not in this process's connectors file");
+            assertThat(run(List.of("connector", "list"), env).out()).containsPattern(
+                    "book-a  DISABLED  since \\S+  stale odds\n").contains(
+                    "book-z  DISABLED  since ").contains("(not in this connectors file)");
+
+            Run enabled = run(List.of("connector", "enable", "book-a"), env);
+            assertThat(enabled.out()).contains("book-a is ENABLED");
+            assertThat(run(List.of("connector", "list"), env).out()).containsPattern(
+                    "book-a  enabled  since \\S+  operator: m0 connector enable");
+
+            Run badId = run(List.of("connector", "disable", "Book A"), env);
+            assertThat(badId.code()).isEqualTo(2);
+            assertThat(badId.err()).contains("connector id");
+            Run badAction = run(List.of("connector", "pause", "book-a"), env);
+            assertThat(badAction.code()).isEqualTo(2);
+            assertThat(badAction.err()).contains("unknown action 'pause' (disable|enable|list)");
+        } finally {
+            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    @Test
     void verifyWithNothingListeningFailsSayingSo() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

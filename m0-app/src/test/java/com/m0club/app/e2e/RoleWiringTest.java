@@ -45,6 +45,19 @@ class RoleWiringTest {
     }
 
     @Test
+    void anIngestorOpensTheDatabaseForTheRegistryButNoLedgerAndNoSigners() throws Exception {
+        // the registry needs the database; with HTTP connectors the same pool also reads connector_state
+        // (HttpConnectorNodeTest), so connectors open nothing more
+        try (OracleNode node = start("ingestor")) {
+            assertThat(node.opened()).contains("database", "event-log", "admin")
+                    .doesNotContain("ledger", "signer-client", "api");
+            assertThat(node.ledger()).isNull();
+        }
+        assertThat(dir.resolve("ledger")).doesNotExist();
+        assertThat(dir.resolve("keys")).doesNotExist();
+    }
+
+    @Test
     void aBundlerWithItsDevAgentsOpensTheDatabaseAndSignersButNoLedger() throws Exception {
         try (OracleNode node = start("bundler,signer-agent")) {
             assertThat(node.opened()).contains("database", "event-log", "signer-client", "signer-agent-0", "admin")
