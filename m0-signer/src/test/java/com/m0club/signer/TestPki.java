@@ -1,17 +1,21 @@
 package com.m0club.signer;
 
+import com.m0club.signer.agent.SignerAgentMain;
 import com.m0club.signer.tls.AgentTls;
 import com.m0club.signer.tls.CertificateBuilder;
 import com.m0club.signer.tls.ClientIdentities;
 import com.m0club.signer.tls.ClientTls;
+import com.m0club.signer.tls.TlsInit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -84,6 +88,20 @@ public final class TestPki {
         s.setSSLParameters(CLIENT.sslParameters());
         s.startHandshake();
         return s;
+    }
+
+    /**
+     * Writes a dev PKI ({@link TlsInit}) under {@code dir}, points {@code env} at agent 0's files (and an ephemeral
+     * admin port), and returns the bundler's client TLS read back from the files.
+     */
+    public static ClientTls standaloneTls(Path dir, Map<String, String> env) {
+        TlsInit.create(dir, 1, CLIENT_ID, TlsInit.DEFAULT_NAMESPACE);
+        TlsInit.Layout files = new TlsInit.Layout(dir);
+        env.put(SignerAgentMain.TLS_CERT_FILE, files.agentCert(0).toString());
+        env.put(SignerAgentMain.TLS_KEY_FILE, files.agentKey(0).toString());
+        env.put(SignerAgentMain.TLS_CA_FILE, files.caCert().toString());
+        env.put(SignerAgentMain.ADMIN_PORT, "0");
+        return ClientTls.load(files.caCert(), files.clientCert(CLIENT_ID), files.clientKey(CLIENT_ID));
     }
 
     private static AgentTls server(X509Certificate ca, KeyPair caKeys) {

@@ -166,8 +166,11 @@ class ForgedRequestTest {
         env.put(SignerAgentMain.SET_ID, "7");
         env.put(SignerAgentMain.CONFIG, config.toString());
         env.put(SignerAgentMain.PORT, "0");
+        soloTls = TestPki.standaloneTls(dir.resolve("solo/tls"), env);
         return env;
     }
+
+    private com.m0club.signer.tls.ClientTls soloTls;
 
     @Test
     void theStandaloneAgentRefusesToStartWithoutACredentialOutsideDev() throws Exception {
@@ -193,6 +196,7 @@ class ForgedRequestTest {
             Path tokenFile = dir.resolve("solo/state").resolve(SignerAgentMain.DEV_TOKEN_FILE);
             assertThat(Files.getPosixFilePermissions(tokenFile))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            HttpClient http = TestPki.http(soloTls);
             HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(
                     URI.create(running.server().endpoint() + SignerWire.KEY_PATH)).build(),
                     HttpResponse.BodyHandlers.ofString());
