@@ -35,7 +35,8 @@ public final class TestPki {
     private static final AgentTls AGENT = server(CA, CA_KEYS);
     private static final AgentTls AGENT_OF_OTHER_CA = server(OTHER_CA, OTHER_CA_KEYS);
     private static final ClientTls CLIENT = client(CLIENT_ID, CA, CA_KEYS);
-    private static final ClientTls CLIENT_OF_OTHER_CA = client(CLIENT_ID, OTHER_CA, OTHER_CA_KEYS);
+    /** Trusts the right CA (so it accepts the agent) but presents a certificate issued by the other CA. */
+    private static final ClientTls CLIENT_OF_OTHER_CA = client(CLIENT_ID, OTHER_CA, OTHER_CA_KEYS, CA);
     private static final ClientTls STRANGER = client("stranger", CA, CA_KEYS);
 
     private TestPki() {}
@@ -59,7 +60,7 @@ public final class TestPki {
         return CLIENT;
     }
 
-    /** A client named {@value #CLIENT_ID}, but from another CA. */
+    /** A client named {@value #CLIENT_ID} whose certificate is from another CA (it trusts the agent's CA). */
     public static ClientTls clientOfOtherCa() {
         return CLIENT_OF_OTHER_CA;
     }
@@ -112,9 +113,13 @@ public final class TestPki {
     }
 
     private static ClientTls client(String name, X509Certificate ca, KeyPair caKeys) {
+        return client(name, ca, caKeys, ca);
+    }
+
+    private static ClientTls client(String name, X509Certificate issuer, KeyPair issuerKeys, X509Certificate trust) {
         KeyPair keys = CertificateBuilder.newKeyPair(RANDOM);
         X509Certificate cert = CertificateBuilder.of(name, CertificateBuilder.Usage.CLIENT).dns(name)
-                .issuedBy(keys.getPublic(), ca, caKeys.getPrivate());
-        return ClientTls.of(List.of(ca), List.of(cert), keys.getPrivate());
+                .issuedBy(keys.getPublic(), issuer, issuerKeys.getPrivate());
+        return ClientTls.of(List.of(trust), List.of(cert), keys.getPrivate());
     }
 }
