@@ -59,6 +59,11 @@ public final class Main {
                                            load markets from a TOML file into the registry
               market pause|resume ID       pause or resume a market in the registry
               signer keygen --out FILE     generate a signer agent key file (prints the public key)
+              signer tls-init --out DIR [--agents N] [--client-id bundler] [--namespace m0-signer]
+                                           create a dev CA, N agent server certificates and the bundler's
+                                           client certificate (PEM, keys 0600; never overwrites)
+              signer-agent run             run one standalone signer agent (M0_SIGNER_* variables; see
+                                           m0-signer/README.md); the same as java -jar m0-signer-agent.jar
               signer-agent recover --min-sequence N [--state-dir D --key FILE --signer-set ID]
                                            replace a damaged or lost agent replay journal with one whose floor is N
                                            (the ledger's last accepted sequence of the set); see docs/operations.md
@@ -305,22 +310,59 @@ public final class Main {
 
     private static int signer(List<String> argv, PrintStream out) {
         Args args = Args.parse("signer", argv, Set.of());
-        String sub = args.positional(0, "subcommand (signer keygen)");
+        String sub = args.positional(0, "subcommand (signer keygen|tls-init)");
+        if (sub.equals("tls-init")) {
+            return signerTlsInit(args, out);
+        }
         String file = args.required("out", "where to write the key file");
         args.rejectUnknown();
         if (!sub.equals("keygen")) {
-            throw new Args.UsageException("signer: unknown subcommand '" + sub + "' (only: keygen)");
+            throw new Args.UsageException("signer: unknown subcommand '" + sub + "' (keygen, tls-init)");
         }
         out.println(KeyStoreFile.generate(Path.of(file)));
         return 0;
     }
 
-    /** {@code m0 signer-agent recover}: defaults come from the standalone agent's M0_SIGNER_* variables. */
+    /** {@code m0 signer tls-init}: the dev PKI of the signer agents' mutual TLS (com.m0club.signer.tls.TlsInit). */
+    private static int signerTlsInit(Args args, PrintStream out) {
+        String dir = args.required("out", "the directory to write the CA, agent and client files to");
+        String agents = args.option("agents").orElse("3");
+        String clientId = args.option("client-id").orElse(com.m0club.signer.tls.TlsInit.DEFAULT_CLIENT_ID);
+        String namespace = args.option("namespace").orElse(com.m0club.signer.tls.TlsInit.DEFAULT_NAMESPACE);
+        args.rejectUnknown();
+        int n;
+        try {
+            n = Integer.parseInt(agents.strip());
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("signer tls-init: --agents must be an integer, got '" + agents + "'");
+        }
+        List<Path> written;
+        try {
+            written = com.m0club.signer.tls.TlsInit.create(Path.of(dir), n, clientId, namespace);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("signer tls-init: " + e.getMessage());
+        }
+        written.forEach(p -> out.println("wrote " + p));
+        out.println("agents: M0_SIGNER_TLS_CERT_FILE=<dir>/agent-<n>.crt M0_SIGNER_TLS_KEY_FILE=<dir>/agent-<n>.key"
+                + " M0_SIGNER_TLS_CA_FILE=<dir>/ca.crt M0_SIGNER_TLS_ALLOWED_CLIENTS=" + clientId);
+        out.println("bundler: M0_SIGNER_TLS_CERT_FILE=<dir>/" + clientId + ".crt M0_SIGNER_TLS_KEY_FILE=<dir>/"
+                + clientId + ".key M0_SIGNER_TLS_CA_FILE=<dir>/ca.crt");
+        return 0;
+    }
+
+    /**
+     * {@code m0 signer-agent run} (the standalone agent, {@code SignerAgentMain}) and {@code m0 signer-agent
+     * recover}, whose defaults come from the standalone agent's M0_SIGNER_* variables.
+     */
     private static int signerAgent(List<String> argv, Map<String, String> env, PrintStream out) {
         Args args = Args.parse("signer-agent", argv, Set.of());
-        String sub = args.positional(0, "subcommand (signer-agent recover)");
+        String sub = args.positional(0, "subcommand (signer-agent run|recover)");
+        if (sub.equals("run")) {
+            args.rejectUnknown();
+            return com.m0club.signer.agent.SignerAgentMain.run(env);
+        }
         if (!sub.equals("recover")) {
-            throw new Args.UsageException("signer-agent: unknown subcommand '" + sub + "' (only: recover)");
+            throw new Args.UsageException("signer-agent: unknown subcommand '" + sub + "' (run, recover)");
         }
         String min = args.required("min-sequence", "the ledger's last accepted sequence for the signer set");
         String stateDir = args.option("state-dir").or(() -> Optional.ofNullable(
