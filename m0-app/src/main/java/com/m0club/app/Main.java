@@ -64,7 +64,8 @@ public final class Main {
                                            client certificate (PEM, keys 0600; never overwrites)
               signer-agent run             run one standalone signer agent (M0_SIGNER_* variables; see
                                            m0-signer/README.md); the same as java -jar m0-signer-agent.jar
-              signer-agent recover --min-sequence N [--state-dir D --key FILE --signer-set ID]
+              signer-agent recover --min-sequence N [--state-dir D --key FILE | --key-source SRC
+                                           --signed-marker FILE --signer-set ID]
                                            replace a damaged or lost agent replay journal with one whose floor is N
                                            (the ledger's last accepted sequence of the set); see docs/operations.md
               ledger recover --truncate-at OFFSET [--data-dir DIR]
@@ -368,9 +369,14 @@ public final class Main {
         String stateDir = args.option("state-dir").or(() -> Optional.ofNullable(
                 env.get(com.m0club.signer.agent.SignerAgentMain.STATE_DIR))).orElseThrow(() ->
                 new Args.UsageException("signer-agent recover: --state-dir (or M0_SIGNER_STATE_DIR) is required"));
+        Optional<String> keySource = args.option("key-source").or(() -> Optional.ofNullable(
+                env.get(com.m0club.signer.agent.SignerAgentMain.KEY_SOURCE)).filter(s -> !s.isBlank()));
+        Optional<String> marker = args.option("signed-marker").or(() -> Optional.ofNullable(
+                env.get(com.m0club.signer.agent.SignerAgentMain.SIGNED_MARKER_FILE)).filter(s -> !s.isBlank()));
         String key = args.option("key").or(() -> Optional.ofNullable(
-                env.get(com.m0club.signer.agent.SignerAgentMain.KEY_FILE))).orElseThrow(() ->
-                new Args.UsageException("signer-agent recover: --key (or M0_SIGNER_KEY_FILE) is required"));
+                env.get(com.m0club.signer.agent.SignerAgentMain.KEY_FILE))).or(() -> keySource.map(s -> ""))
+                .orElseThrow(() -> new Args.UsageException("signer-agent recover: --key (or M0_SIGNER_KEY_FILE) or"
+                        + " --key-source (or M0_SIGNER_KEY_SOURCE) is required"));
         String set = args.option("signer-set").or(() -> Optional.ofNullable(
                 env.get(com.m0club.signer.agent.SignerAgentMain.SET_ID))).orElse("1");
         args.rejectUnknown();
@@ -386,7 +392,16 @@ public final class Main {
         if (minSequence < 0 || setId < 0) {
             throw new Args.UsageException("signer-agent recover: --min-sequence and --signer-set must be >= 0");
         }
-        out.print(com.m0club.signer.agent.SignerAgentMain.recover(Path.of(stateDir.strip()), Path.of(key.strip()),
+        com.m0club.signer.keystore.KeySource source = key.isEmpty()
+                ? com.m0club.signer.keystore.KeySource.parse(keySource.orElseThrow())
+                : new com.m0club.signer.keystore.KeySource.File(Path.of(key.strip()));
+        Path signedMarker = marker.map(m -> Path.of(m.strip())).orElseGet(() -> switch (source) {
+            case com.m0club.signer.keystore.KeySource.File f -> com.m0club.signer.agent.SignerAgent.Builder
+                    .signedMarker(f.path());
+            case com.m0club.signer.keystore.KeySource.Pkcs11 p -> throw new Args.UsageException("signer-agent"
+                    + " recover: --signed-marker (or M0_SIGNER_SIGNED_MARKER_FILE) is required with a pkcs11: key");
+        });
+        out.print(com.m0club.signer.agent.SignerAgentMain.recover(Path.of(stateDir.strip()), source, signedMarker,
                 setId, minSequence));
         return 0;
     }

@@ -1,13 +1,12 @@
 package com.m0club.signer.agent;
 
-import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.guard.ReplayGuard;
 import com.m0club.signer.guard.ReplayGuardException;
 import com.m0club.signer.keystore.AgentKey;
 import com.m0club.signer.keystore.KeyFileException;
+import com.m0club.signer.keystore.KeySource;
 import com.m0club.signer.keystore.KeySourceException;
-import com.m0club.signer.keystore.KeyStoreFile;
 import com.m0club.signer.tls.AgentTls;
 import com.m0club.signer.tls.TlsFileException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -222,15 +221,28 @@ public final class SignerAgentMain {
      * @param minSequence the ledger's last accepted sequence for the set (see the runbook in docs/operations.md)
      */
     public static String recover(Path stateDir, Path keyFile, long signerSetId, long minSequence) {
+        return recover(stateDir, new KeySource.File(keyFile), SignerAgent.Builder.signedMarker(keyFile), signerSetId,
+                minSequence);
+    }
+
+    /**
+     * {@link #recover(Path, Path, long, long)} for any key source (a PKCS#11 key included) and the agent's own
+     * signed marker ({@code M0_SIGNER_SIGNED_MARKER_FILE}): the new journal is bound to the source's public key.
+     */
+    public static String recover(Path stateDir, KeySource source, Path signedMarker, long signerSetId,
+            long minSequence) {
         if (minSequence < 0) {
             throw new AgentConfigException("--min-sequence must be >= 0, got " + minSequence);
         }
-        SigningKey key = KeyStoreFile.load(keyFile);
-        ReplayGuard.RecoveryResult r = ReplayGuard.recover(stateDir, key.publicKey().toByteArray(),
-                SignerAgent.Builder.signedMarker(keyFile), signerSetId, minSequence);
+        com.m0club.protocol.sign.SignerKey publicKey;
+        try (AgentKey key = source.open()) {
+            publicKey = key.publicKey();
+        }
+        ReplayGuard.RecoveryResult r = ReplayGuard.recover(stateDir, publicKey.toByteArray(), signedMarker,
+                signerSetId, minSequence);
         StringBuilder out = new StringBuilder();
         out.append("replay journal ").append(r.journal()).append(" rewritten for key ")
-                .append(key.publicKey().toHex()).append(": signer set ").append(signerSetId)
+                .append(publicKey.toHex()).append(": signer set ").append(signerSetId)
                 .append(" floor ").append(minSequence).append(" (every sequence <= ").append(minSequence)
                 .append(" is refused; the next bundle must be above it)\n");
         for (Path p : r.movedAside()) {

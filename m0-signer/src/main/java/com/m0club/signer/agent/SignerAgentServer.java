@@ -252,6 +252,12 @@ public final class SignerAgentServer implements AutoCloseable {
             }
         } catch (CloseConnectionException e) {
             throw e; // the connection ends (peer gone, head deadline): not an agent error
+        } catch (UncheckedIOException e) {
+            // the answer could not be written: the caller went away, typically the threshold client cancelling the
+            // requests it no longer needs once m signatures are in. What was decided (and audited) stands.
+            LOG.debug("sign request {}: the client went away before the answer was sent: {}", audit.requestId,
+                    e.toString());
+            throw new CloseConnectionException("the client went away before the answer was sent", e);
         } catch (RuntimeException e) {
             metrics.request(SignerAgentMetrics.ERROR);
             audit.log(500, "error", e.getClass().getSimpleName());

@@ -122,6 +122,26 @@ class Pkcs11KeyTest {
     }
 
     @Test
+    void recoverBindsTheNewJournalToTheTokensKeyAndItsFloorIsEnforced() throws Exception {
+        token("agent-key", ed25519Pem());
+        KeySource.Pkcs11 source = source("agent-key", pinFile("rw-------"));
+        Path marker = dir.resolve("marker/agent.signed");
+        Files.createDirectories(marker.getParent());
+        String report = com.m0club.signer.agent.SignerAgentMain.recover(dir.resolve("state"), source, marker,
+                Fixtures.SET_ID, 5);
+        assertThat(report).contains("floor 5");
+        try (AgentKey key = source.open()) {
+            var set = com.m0club.protocol.sign.SignerSet.builder().id(Fixtures.SET_ID).threshold(1)
+                    .allowSingleSigner().key(key.publicKey()).build();
+            try (SignerAgent agent = SignerAgent.builder().key(key).signerSet(set).markets(Fixtures.directory())
+                    .clock(new ManualClock(NOW)).stateDir(dir.resolve("state")).signedMarkerFile(marker).build()) {
+                assertThat(agent.sign(Fixtures.bundle(5, NOW).bytes())).isInstanceOf(SignResult.Refused.class);
+                assertThat(agent.sign(Fixtures.bundle(6, NOW).bytes())).isInstanceOf(SignResult.Signed.class);
+            }
+        }
+    }
+
+    @Test
     void aPinFileReadableByOthersOrAWrongLabelRefusesToStart() throws Exception {
         token("agent-key", ed25519Pem());
         assertThatThrownBy(() -> source("agent-key", pinFile("rw-r--r--")).open())
