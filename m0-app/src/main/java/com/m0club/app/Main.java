@@ -65,7 +65,13 @@ public final class Main {
                                            (within ~2 s; runbook 17.2)
               connector list               each connector's state (the connectors file's and the stored ones)
               signer keygen --out FILE     generate a signer agent key file (prints the public key)
-              signer-agent recover --min-sequence N [--state-dir D --key FILE --signer-set ID]
+              signer tls-init --out DIR [--agents N] [--client-id bundler] [--namespace m0-signer]
+                                           create a dev CA, N agent server certificates and the bundler's
+                                           client certificate (PEM, keys 0600; never overwrites)
+              signer-agent run             run one standalone signer agent (M0_SIGNER_* variables; see
+                                           m0-signer/README.md); the same as java -jar m0-signer-agent.jar
+              signer-agent recover --min-sequence N [--state-dir D --key FILE | --key-source SRC
+                                           --signed-marker FILE --signer-set ID]
                                            replace a damaged or lost agent replay journal with one whose floor is N
                                            (the ledger's last accepted sequence of the set); see docs/operations.md
               ledger recover --truncate-at OFFSET [--data-dir DIR]
@@ -374,30 +380,72 @@ public final class Main {
 
     private static int signer(List<String> argv, PrintStream out) {
         Args args = Args.parse("signer", argv, Set.of());
-        String sub = args.positional(0, "subcommand (signer keygen)");
+        String sub = args.positional(0, "subcommand (signer keygen|tls-init)");
+        if (sub.equals("tls-init")) {
+            return signerTlsInit(args, out);
+        }
         String file = args.required("out", "where to write the key file");
         args.rejectUnknown();
         if (!sub.equals("keygen")) {
-            throw new Args.UsageException("signer: unknown subcommand '" + sub + "' (only: keygen)");
+            throw new Args.UsageException("signer: unknown subcommand '" + sub + "' (keygen, tls-init)");
         }
         out.println(KeyStoreFile.generate(Path.of(file)));
         return 0;
     }
 
-    /** {@code m0 signer-agent recover}: defaults come from the standalone agent's M0_SIGNER_* variables. */
+    /** {@code m0 signer tls-init}: the dev PKI of the signer agents' mutual TLS (com.m0club.signer.tls.TlsInit). */
+    private static int signerTlsInit(Args args, PrintStream out) {
+        String dir = args.required("out", "the directory to write the CA, agent and client files to");
+        String agents = args.option("agents").orElse("3");
+        String clientId = args.option("client-id").orElse(com.m0club.signer.tls.TlsInit.DEFAULT_CLIENT_ID);
+        String namespace = args.option("namespace").orElse(com.m0club.signer.tls.TlsInit.DEFAULT_NAMESPACE);
+        args.rejectUnknown();
+        int n;
+        try {
+            n = Integer.parseInt(agents.strip());
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("signer tls-init: --agents must be an integer, got '" + agents + "'");
+        }
+        List<Path> written;
+        try {
+            written = com.m0club.signer.tls.TlsInit.create(Path.of(dir), n, clientId, namespace);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("signer tls-init: " + e.getMessage());
+        }
+        written.forEach(p -> out.println("wrote " + p));
+        out.println("agents: M0_SIGNER_TLS_CERT_FILE=<dir>/agent-<n>.crt M0_SIGNER_TLS_KEY_FILE=<dir>/agent-<n>.key"
+                + " M0_SIGNER_TLS_CA_FILE=<dir>/ca.crt M0_SIGNER_TLS_ALLOWED_CLIENTS=" + clientId);
+        out.println("bundler: M0_SIGNER_TLS_CERT_FILE=<dir>/" + clientId + ".crt M0_SIGNER_TLS_KEY_FILE=<dir>/"
+                + clientId + ".key M0_SIGNER_TLS_CA_FILE=<dir>/ca.crt");
+        return 0;
+    }
+
+    /**
+     * {@code m0 signer-agent run} (the standalone agent, {@code SignerAgentMain}) and {@code m0 signer-agent
+     * recover}, whose defaults come from the standalone agent's M0_SIGNER_* variables.
+     */
     private static int signerAgent(List<String> argv, Map<String, String> env, PrintStream out) {
         Args args = Args.parse("signer-agent", argv, Set.of());
-        String sub = args.positional(0, "subcommand (signer-agent recover)");
+        String sub = args.positional(0, "subcommand (signer-agent run|recover)");
+        if (sub.equals("run")) {
+            args.rejectUnknown();
+            return com.m0club.signer.agent.SignerAgentMain.run(env);
+        }
         if (!sub.equals("recover")) {
-            throw new Args.UsageException("signer-agent: unknown subcommand '" + sub + "' (only: recover)");
+            throw new Args.UsageException("signer-agent: unknown subcommand '" + sub + "' (run, recover)");
         }
         String min = args.required("min-sequence", "the ledger's last accepted sequence for the signer set");
         String stateDir = args.option("state-dir").or(() -> Optional.ofNullable(
                 env.get(com.m0club.signer.agent.SignerAgentMain.STATE_DIR))).orElseThrow(() ->
                 new Args.UsageException("signer-agent recover: --state-dir (or M0_SIGNER_STATE_DIR) is required"));
+        Optional<String> keySource = args.option("key-source").or(() -> Optional.ofNullable(
+                env.get(com.m0club.signer.agent.SignerAgentMain.KEY_SOURCE)).filter(s -> !s.isBlank()));
+        Optional<String> marker = args.option("signed-marker").or(() -> Optional.ofNullable(
+                env.get(com.m0club.signer.agent.SignerAgentMain.SIGNED_MARKER_FILE)).filter(s -> !s.isBlank()));
         String key = args.option("key").or(() -> Optional.ofNullable(
-                env.get(com.m0club.signer.agent.SignerAgentMain.KEY_FILE))).orElseThrow(() ->
-                new Args.UsageException("signer-agent recover: --key (or M0_SIGNER_KEY_FILE) is required"));
+                env.get(com.m0club.signer.agent.SignerAgentMain.KEY_FILE))).or(() -> keySource.map(s -> ""))
+                .orElseThrow(() -> new Args.UsageException("signer-agent recover: --key (or M0_SIGNER_KEY_FILE) or"
+                        + " --key-source (or M0_SIGNER_KEY_SOURCE) is required"));
         String set = args.option("signer-set").or(() -> Optional.ofNullable(
                 env.get(com.m0club.signer.agent.SignerAgentMain.SET_ID))).orElse("1");
         args.rejectUnknown();
@@ -413,7 +461,16 @@ public final class Main {
         if (minSequence < 0 || setId < 0) {
             throw new Args.UsageException("signer-agent recover: --min-sequence and --signer-set must be >= 0");
         }
-        out.print(com.m0club.signer.agent.SignerAgentMain.recover(Path.of(stateDir.strip()), Path.of(key.strip()),
+        com.m0club.signer.keystore.KeySource source = key.isEmpty()
+                ? com.m0club.signer.keystore.KeySource.parse(keySource.orElseThrow())
+                : new com.m0club.signer.keystore.KeySource.File(Path.of(key.strip()));
+        Path signedMarker = marker.map(m -> Path.of(m.strip())).orElseGet(() -> switch (source) {
+            case com.m0club.signer.keystore.KeySource.File f -> com.m0club.signer.agent.SignerAgent.Builder
+                    .signedMarker(f.path());
+            case com.m0club.signer.keystore.KeySource.Pkcs11 p -> throw new Args.UsageException("signer-agent"
+                    + " recover: --signed-marker (or M0_SIGNER_SIGNED_MARKER_FILE) is required with a pkcs11: key");
+        });
+        out.print(com.m0club.signer.agent.SignerAgentMain.recover(Path.of(stateDir.strip()), source, signedMarker,
                 setId, minSequence));
         return 0;
     }

@@ -70,7 +70,8 @@ public final class AgentCluster implements AutoCloseable {
                 .stateDir(root.resolve("state").resolve("agent-" + i))
                 .keyFile(KeyStoreFile.defaultPath(root, i))
                 .build();
-        servers[i] = SignerAgentServer.builder(agents[i]).metrics(metrics).bearerToken(token).build().start();
+        servers[i] = SignerAgentServer.builder(agents[i]).metrics(metrics).tls(TestPki.agent()).bearerToken(token)
+                .build().start();
         endpoints[i] = servers[i].endpoint();
         return servers[i];
     }

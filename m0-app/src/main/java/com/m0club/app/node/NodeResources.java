@@ -29,6 +29,10 @@ import com.m0club.signer.agent.SignerAgentMetrics;
 import com.m0club.signer.agent.SignerAgentServer;
 import com.m0club.signer.client.ThresholdSigner;
 import com.m0club.signer.keystore.KeyStoreFile;
+import com.m0club.signer.tls.AgentTls;
+import com.m0club.signer.tls.ClientIdentities;
+import com.m0club.signer.tls.ClientTls;
+import com.m0club.signer.tls.TlsInit;
 import com.m0club.store.postgres.Database;
 import com.m0club.store.registry.MarketRegistryStore;
 import com.m0club.store.registry.MarketsFile;
@@ -69,6 +73,7 @@ final class NodeResources {
     private SignerSet signerSet;
     private List<URI> signerEndpoints;
     private Optional<BearerToken> devSignerToken = Optional.empty();
+    private Optional<ClientTls> devSignerTls = Optional.empty();
     private ThresholdSigner signerClient;
     private Ledger ledger;
     private EventLog eventLog;
@@ -153,7 +158,7 @@ final class NodeResources {
             SignerSet set = signerSet();
             ThresholdSigner client = ThresholdSigner.builder().signerSet(set).endpoints(signerEndpoints)
                     .requestTimeout(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(10)).registry(registry)
-                    .bearerToken(signerToken()).build();
+                    .bearerToken(signerToken()).tls(signerTls()).build();
             lifecycle.own("signer-client", client::close);
             checks.add(ReadinessCheck.of("signer-quorum", () -> {
                 var r = client.readiness();
@@ -314,6 +319,44 @@ final class NodeResources {
         return Optional.of(OracleNode.signerTokenFile(options.config().find(M0Keys.SIGNER_AUTH_TOKEN_FILE)));
     }
 
+    /**
+     * The bundler's mutual TLS: the dev agents' dev PKI, or the files {@code signer_tls_ca_file},
+     * {@code signer_tls_cert_file} and {@code signer_tls_key_file} name. Outside dev a bundler without them, or with
+     * a signer endpoint that is not https://, fails to start naming the key.
+     */
+    private ClientTls signerTls() {
+        if (devSignerTls.isPresent()) {
+            return devSignerTls.get();
+        }
+        return signerClientTls(options.config(), signerEndpoints);
+    }
+
+    /** The bundler's client TLS outside dev (see {@link #signerTls}); every failure names the key. */
+    static ClientTls signerClientTls(com.m0club.runtime.config.Config config, List<URI> signerEndpoints) {
+        for (URI e : signerEndpoints) {
+            if (!"https".equals(e.getScheme())) {
+                throw new IllegalStateException("signer_endpoints (M0_SIGNER_ENDPOINT): " + e + " must be https://"
+                        + " (the signer agents serve mutual TLS only)");
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (var key : List.of(M0Keys.SIGNER_TLS_CA_FILE, M0Keys.SIGNER_TLS_CERT_FILE, M0Keys.SIGNER_TLS_KEY_FILE)) {
+            if (config.find(key).isEmpty()) {
+                missing.add(key.name() + " (" + key.envVar() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", missing) + " required when the bundler runs outside"
+                    + " dev: the signer agents accept only clients with a certificate of their CA (mutual TLS)");
+        }
+        try {
+            return ClientTls.load(config.get(M0Keys.SIGNER_TLS_CA_FILE), config.get(M0Keys.SIGNER_TLS_CERT_FILE),
+                    config.get(M0Keys.SIGNER_TLS_KEY_FILE));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("signer_tls_*_file: " + e.getMessage(), e);
+        }
+    }
+
     /** Seeds the registry from the markets file with the dev timing overrides (idempotent across restarts). */
     private void seedDevRegistry(MarketRegistryStore markets) {
         List<Market> fromFile = MarketsFile.Overrides.of(options.devEpochWindowMs(), options.devFinalizationDelayMs())
@@ -327,8 +370,9 @@ final class NodeResources {
 
     /**
      * Starts the dev signer agents in-process, each on its own loopback port with its own key and state. They
-     * require a bearer token like every agent: a random one per run, kept in memory only and given to the node's
-     * threshold client.
+     * require what every agent requires: mutual TLS (the dev PKI under {@code <data_dir>/signer-tls}, created on
+     * first use) and a bearer token (a random one per run, kept in memory only); both go to the node's threshold
+     * client.
      */
     private void startDevSigners() {
         List<SigningKey> keys = new ArrayList<>();
@@ -352,6 +396,14 @@ final class NodeResources {
         DevAuditVolume.install(SignerAgentServer.AUDIT_LOGGER);
         SignerAgentMetrics metrics = new SignerAgentMetrics(registry);
         BearerToken token = BearerToken.random();
+        // mutual TLS in dev too: a dev PKI under <data_dir>/signer-tls, issued on first run (m0 signer tls-init)
+        TlsInit.Result pki = TlsInit.ensure(options.dataDir().resolve("signer-tls"), keys.size(),
+                TlsInit.DEFAULT_CLIENT_ID, TlsInit.DEFAULT_NAMESPACE);
+        if (!pki.written().isEmpty()) {
+            LOG.info("dev signer TLS: issued {} files under {}", pki.written().size(), pki.layout().dir());
+        }
+        TlsInit.Layout files = pki.layout();
+        ClientIdentities bundler = ClientIdentities.of(TlsInit.DEFAULT_CLIENT_ID);
         RegistryView view = registryView();
         List<URI> endpoints = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -360,7 +412,9 @@ final class NodeResources {
                     .keyFile(KeyStoreFile.defaultPath(options.dataDir(), i))
                     .stateDir(options.dataDir().resolve("signer").resolve("agent-" + i)).build());
             SignerAgentServer server = lifecycle.own("signer-agent-server-" + i, SignerAgentServer.builder(agent)
-                    .metrics(metrics).host("127.0.0.1").port(0).bearerToken(token).build().start());
+                    .metrics(metrics).host("127.0.0.1").port(0).bearerToken(token)
+                    .tls(AgentTls.load(files.agentCert(i), files.agentKey(i), files.caCert(), bundler))
+                    .build().start());
             endpoints.add(server.endpoint());
         }
         LOG.info("{} signer agents up ({}-of-{}, set {}): {}", keys.size(), wanted.threshold(), wanted.size(),
@@ -368,5 +422,7 @@ final class NodeResources {
         signerSet = wanted;
         signerEndpoints = List.copyOf(endpoints);
         devSignerToken = Optional.of(token);
+        devSignerTls = Optional.of(ClientTls.load(files.caCert(), files.clientCert(TlsInit.DEFAULT_CLIENT_ID),
+                files.clientKey(TlsInit.DEFAULT_CLIENT_ID)));
     }
 }

@@ -137,6 +137,27 @@ public final class M0Keys {
                     + " M0_SIGNER_AUTH_TOKEN_FILE); required outside dev when the bundler runs")
             .build();
 
+    public static final ConfigKey<Path> SIGNER_TLS_CA_FILE = ConfigKey.builder("signer_tls_ca_file",
+                    ValueTypes.path())
+            .env("M0_SIGNER_TLS_CA_FILE").toml("signer.tls_ca_file")
+            .description("PEM CA certificate(s) the signer agents' server certificates must chain to; required"
+                    + " outside dev when the bundler runs (dev: issued under <data_dir>/signer-tls)")
+            .build();
+
+    public static final ConfigKey<Path> SIGNER_TLS_CERT_FILE = ConfigKey.builder("signer_tls_cert_file",
+                    ValueTypes.path())
+            .env("M0_SIGNER_TLS_CERT_FILE").toml("signer.tls_cert_file")
+            .description("PEM client certificate the bundler presents to the signer agents (mutual TLS); required"
+                    + " outside dev when the bundler runs")
+            .build();
+
+    public static final ConfigKey<Path> SIGNER_TLS_KEY_FILE = ConfigKey.builder("signer_tls_key_file",
+                    ValueTypes.path())
+            .env("M0_SIGNER_TLS_KEY_FILE").toml("signer.tls_key_file")
+            .description("PKCS#8 PEM key of the bundler's client certificate (mode 0600); required outside dev"
+                    + " when the bundler runs")
+            .build();
+
     public static final ConfigKey<Integer> PUBLISH_CONCURRENCY = ConfigKey.builder("publish_concurrency",
                     ValueTypes.integer())
             .env("M0_PUBLISH_CONCURRENCY").toml("publish.concurrency")
@@ -356,6 +377,7 @@ public final class M0Keys {
                     API_DB_POOL_SIZE)
             .keys(LEDGER_SNAPSHOT_INTERVAL_RECORDS, LEDGER_RETENTION_HOURS, LISTENER_HEADER_TIMEOUT_MS)
             .keys(QUOTE_SOURCE, CONNECTORS_FILE)
+            .keys(SIGNER_TLS_CA_FILE, SIGNER_TLS_CERT_FILE, SIGNER_TLS_KEY_FILE)
             .keys(WS_MAX_MESSAGE_BYTES, WS_MESSAGES_PER_SECOND, WS_MESSAGE_BURST)
             .keys(EVENTLOG_PARTITIONS, EVENTLOG_REPLICATION_FACTOR, EVENTLOG_RETENTION_HOURS)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",

@@ -1,243 +1,174 @@
 package com.m0club.signer.agent;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.m0club.protocol.ProtocolException;
-import com.m0club.protocol.id.MarketId;
-import com.m0club.protocol.id.OutcomeId;
-import com.m0club.protocol.registry.Domain;
-import com.m0club.protocol.registry.LedgerTiming;
-import com.m0club.protocol.registry.Market;
-import com.m0club.protocol.registry.MarketStatus;
-import com.m0club.protocol.registry.Tier;
-import com.m0club.protocol.sign.SignerKey;
-import com.m0club.protocol.sign.SignerSet;
-import com.m0club.protocol.sign.SignerSetStatus;
-import com.m0club.protocol.time.EpochSchedule;
-import com.m0club.signer.SignerWire;
-import com.m0club.signer.policy.MarketDirectory;
-import java.io.IOException;
-import java.nio.file.Files;
+import com.m0club.http.HttpConformance;
+import com.m0club.protocol.Checks;
+import com.m0club.signer.guard.ReplayGuard;
+import com.m0club.signer.keystore.KeySource;
+import com.m0club.signer.keystore.KeySourceException;
+import com.m0club.signer.policy.SignPolicy;
+import com.m0club.signer.tls.ClientIdentities;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The standalone agent's signer set and market snapshot, read from one JSON file ({@code M0_SIGNER_CONFIG}).
+ * Everything the standalone agent program ({@link SignerAgentMain}) reads from its environment, validated at once:
+ * every error names the variable and the rule ({@link AgentConfigException}). The table of variables is in
+ * m0-signer/README.md and docs/operations.md.
  *
- * <pre>
- * {
- *   "signer_set": {
- *     "id": 1, "threshold": 2,
- *     "keys": ["&lt;64 hex&gt;", "&lt;64 hex&gt;", "&lt;64 hex&gt;"],
- *     "status": "ACTIVE",                 (optional, default ACTIVE)
- *     "activation_ms": 0,                 (optional, default 0)
- *     "allow_single_signer": false        (optional; threshold 1 is for dev only)
- *   },
- *   "markets": [
- *     {
- *       "id": "SPORTS_NBA_LAL_BOS_2026_01_04", "domain": "SPORTS", "tier": "NORMAL",
- *       "outcomes": ["AWAY", "HOME"], "status": "ACTIVE",
- *       "title": "LAL at BOS",            (optional, default: the id)
- *       "epoch_window_ms": 3600000,       (optional, default 3600000)
- *       "publish_cadence_ms": 5000,       (optional, default: the tier's cadence)
- *       "timing": {                       (optional; each field defaults to docs/protocol.md's value)
- *         "finalization_delay_ms": 120000, "max_reveal_delay_ms": 600000,
- *         "max_commit_staleness_ms": 600000, "max_clock_skew_ms": 15000
- *       }
- *     }
- *   ]
- * }
- * </pre>
- * Unknown keys are errors (a typo must not silently drop a check). Every error names the file and the key.
+ * @param keySource          {@code M0_SIGNER_KEY_SOURCE} ({@code file:PATH} or {@code pkcs11:...}), or
+ *                           {@code M0_SIGNER_KEY_FILE} as {@code file:}
+ * @param signedMarker       where the "this key has signed" marker lives: {@code M0_SIGNER_SIGNED_MARKER_FILE},
+ *                           by default {@code <key file>.signed} (required for a PKCS#11 key)
+ * @param signerConfigFile   {@code M0_SIGNER_CONFIG}: the signer set (and the markets, unless
+ *                           {@code M0_SIGNER_MARKETS_FILE} names their own file)
+ * @param marketsFile        the file the markets are read and reloaded from
+ * @param marketsReload      {@code M0_SIGNER_MARKETS_RELOAD_MS}: how often the markets file is checked
+ * @param adminHost          {@code M0_SIGNER_ADMIN_HOST}: the plain-HTTP admin listener ({@code /healthz},
+ *                           {@code /readyz}, {@code /metrics}; never the sign API)
+ * @param tlsCertFile        {@code M0_SIGNER_TLS_CERT_FILE}: the agent's server certificate chain (PEM)
+ * @param tlsKeyFile         {@code M0_SIGNER_TLS_KEY_FILE}: its PKCS#8 key (PEM, owner-only)
+ * @param tlsCaFile          {@code M0_SIGNER_TLS_CA_FILE}: the CA the clients' certificates must chain to
+ * @param allowedClients     {@code M0_SIGNER_TLS_ALLOWED_CLIENTS}: client identities accepted (default bundler)
  */
-public record AgentConfig(SignerSet signerSet, List<Market> markets) {
-    private static final long DEFAULT_EPOCH_WINDOW_MS = 3_600_000;
+public record AgentConfig(
+        KeySource keySource,
+        Path stateDir,
+        Path signedMarker,
+        long signerSetId,
+        Path signerConfigFile,
+        Path marketsFile,
+        Duration marketsReload,
+        String host,
+        int port,
+        String adminHost,
+        int adminPort,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        Path tlsCaFile,
+        ClientIdentities allowedClients,
+        Optional<Path> tokenFile,
+        boolean dev,
+        long maxClockSkewMs,
+        long maxSequenceGap,
+        int maxConnections,
+        Duration idleTimeout,
+        Duration headerTimeout) {
 
-    public AgentConfig {
-        markets = List.copyOf(markets);
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8090;
+    public static final int DEFAULT_ADMIN_PORT = 8091;
+    public static final long DEFAULT_MARKETS_RELOAD_MS = 5_000;
+    public static final String DEFAULT_ALLOWED_CLIENTS = "bundler";
+
+    /** True when the markets live in the signer config file itself. */
+    public boolean marketsInSignerConfig() {
+        return marketsFile.equals(signerConfigFile);
     }
 
-    /** The markets as the agent's registry snapshot. */
-    public MarketDirectory directory() {
-        return MarketDirectory.of(markets);
-    }
-
-    public static AgentConfig load(Path file) {
-        JsonNode root;
+    /** Reads and validates {@code env}. */
+    public static AgentConfig fromEnv(Map<String, String> env) {
+        KeySource keySource = keySource(env);
+        Path stateDir = Path.of(required(env, SignerAgentMain.STATE_DIR));
+        Path marker = optional(env, SignerAgentMain.SIGNED_MARKER_FILE).map(Path::of).orElseGet(() -> switch (keySource) {
+            case KeySource.File f -> SignerAgent.Builder.signedMarker(f.path());
+            case KeySource.Pkcs11 p -> throw new AgentConfigException(SignerAgentMain.SIGNED_MARKER_FILE
+                    + " is required with a pkcs11: key source: the \"this key has signed\" marker must live on"
+                    + " durable storage other than the state dir (losing the journal must not lose it too)");
+        });
+        if (marker.toAbsolutePath().normalize().startsWith(stateDir.toAbsolutePath().normalize())) {
+            throw new AgentConfigException(SignerAgentMain.SIGNED_MARKER_FILE + " " + marker + " is inside "
+                    + SignerAgentMain.STATE_DIR + " " + stateDir + "; it must live elsewhere (it proves the key has"
+                    + " signed when the state dir is lost)");
+        }
+        long setId = integer(env, SignerAgentMain.SET_ID, -1, 0, Checks.U32_MAX);
+        Path config = Path.of(required(env, SignerAgentMain.CONFIG));
+        Path markets = optional(env, SignerAgentMain.MARKETS_FILE).map(Path::of).orElse(config);
+        Duration reload = Duration.ofMillis(integer(env, SignerAgentMain.MARKETS_RELOAD_MS,
+                DEFAULT_MARKETS_RELOAD_MS, 100, 3_600_000));
+        String host = optional(env, SignerAgentMain.HOST).orElse(DEFAULT_HOST);
+        int port = (int) integer(env, SignerAgentMain.PORT, DEFAULT_PORT, 0, 65_535);
+        String adminHost = optional(env, SignerAgentMain.ADMIN_HOST).orElse(DEFAULT_HOST);
+        int adminPort = (int) integer(env, SignerAgentMain.ADMIN_PORT, DEFAULT_ADMIN_PORT, 0, 65_535);
+        if (port != 0 && port == adminPort && host.equals(adminHost)) {
+            throw new AgentConfigException(SignerAgentMain.ADMIN_PORT + " must differ from " + SignerAgentMain.PORT
+                    + " (" + port + "): the admin listener is plain HTTP and never serves the sign API");
+        }
+        Path cert = Path.of(requiredTls(env, SignerAgentMain.TLS_CERT_FILE, "its server certificate (PEM)"));
+        Path key = Path.of(requiredTls(env, SignerAgentMain.TLS_KEY_FILE, "its server key (PKCS#8 PEM, mode 0600)"));
+        Path ca = Path.of(requiredTls(env, SignerAgentMain.TLS_CA_FILE, "the CA of its clients' certificates"));
+        ClientIdentities allowed;
         try {
-            root = SignerWire.JSON.readTree(Files.readAllBytes(file));
-        } catch (JacksonException e) {
-            throw new AgentConfigException("signer config " + file + ": not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new AgentConfigException("signer config " + file + " cannot be read: " + e.getMessage(), e);
-        }
-        return parse(root, file.toString());
-    }
-
-    /** Parses the JSON tree; {@code source} names the file in errors. */
-    public static AgentConfig parse(JsonNode root, String source) {
-        Reader r = new Reader(source);
-        r.object(root, "", Set.of("signer_set", "markets"));
-        SignerSet set = r.signerSet(r.required(root, "", "signer_set"));
-        JsonNode marketsNode = r.required(root, "", "markets");
-        if (!marketsNode.isArray()) {
-            throw r.error("markets", "must be an array of markets");
-        }
-        List<Market> markets = new ArrayList<>();
-        for (int i = 0; i < marketsNode.size(); i++) {
-            markets.add(r.market(marketsNode.get(i), "markets[" + i + "]"));
-        }
-        try {
-            MarketDirectory.of(markets);
+            allowed = ClientIdentities.parse(optional(env, SignerAgentMain.TLS_ALLOWED_CLIENTS)
+                    .orElse(DEFAULT_ALLOWED_CLIENTS));
         } catch (IllegalArgumentException e) {
-            throw r.error("markets", e.getMessage().replaceFirst("^markets: ", ""));
+            throw new AgentConfigException(SignerAgentMain.TLS_ALLOWED_CLIENTS + ": " + e.getMessage(), e);
         }
-        return new AgentConfig(set, markets);
+        boolean dev = "dev".equalsIgnoreCase(optional(env, SignerAgentMain.ENV).orElse(""));
+        return new AgentConfig(keySource, stateDir, marker, setId, config, markets, reload, host, port, adminHost,
+                adminPort, cert, key, ca, allowed, optional(env, SignerAgentMain.AUTH_TOKEN_FILE).map(Path::of), dev,
+                integer(env, SignerAgentMain.MAX_CLOCK_SKEW_MS, SignPolicy.DEFAULT_MAX_CLOCK_SKEW_MS, 1, 86_400_000),
+                integer(env, SignerAgentMain.MAX_SEQUENCE_GAP, ReplayGuard.DEFAULT_MAX_SEQUENCE_GAP, 1,
+                        Checks.U32_MAX),
+                (int) integer(env, SignerAgentMain.MAX_CONNECTIONS, SignerAgentServer.Builder.DEFAULT_MAX_CONNECTIONS,
+                        1, 100_000),
+                Duration.ofMillis(integer(env, SignerAgentMain.IDLE_TIMEOUT_MS,
+                        SignerAgentServer.Builder.DEFAULT_IDLE_TIMEOUT.toMillis(), 100, 86_400_000)),
+                Duration.ofMillis(integer(env, SignerAgentMain.HEADER_TIMEOUT_MS,
+                        HttpConformance.DEFAULT_HEADER_TIMEOUT.toMillis(), 1, 86_400_000)));
     }
 
-    /** Field access with errors naming the key. */
-    private record Reader(String source) {
-        AgentConfigException error(String key, String rule) {
-            return new AgentConfigException("signer config " + source + ": " + key + ": " + rule);
+    private static KeySource keySource(Map<String, String> env) {
+        Optional<String> source = optional(env, SignerAgentMain.KEY_SOURCE);
+        Optional<String> file = optional(env, SignerAgentMain.KEY_FILE);
+        if (source.isPresent() && file.isPresent()) {
+            throw new AgentConfigException("set one of " + SignerAgentMain.KEY_SOURCE + " and "
+                    + SignerAgentMain.KEY_FILE + ", not both");
         }
-
-        void object(JsonNode node, String key, Set<String> allowed) {
-            if (node == null || !node.isObject()) {
-                throw error(key.isEmpty() ? "(root)" : key, "must be a JSON object");
-            }
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (!allowed.contains(name)) {
-                    throw error(join(key, name), "unknown key (allowed: " + new java.util.TreeSet<>(allowed) + ")");
-                }
-            }
+        if (file.isPresent()) {
+            return new KeySource.File(Path.of(file.get()));
         }
-
-        JsonNode required(JsonNode node, String key, String name) {
-            JsonNode v = node.get(name);
-            if (v == null || v.isNull()) {
-                throw error(join(key, name), "is required");
-            }
-            return v;
+        if (source.isEmpty()) {
+            throw new AgentConfigException(SignerAgentMain.KEY_SOURCE + " (file:PATH or pkcs11:...) or "
+                    + SignerAgentMain.KEY_FILE + " is required");
         }
-
-        long number(JsonNode node, String key, String name, long dflt, boolean optional) {
-            JsonNode v = node.get(name);
-            if (v == null || v.isNull()) {
-                if (optional) {
-                    return dflt;
-                }
-                throw error(join(key, name), "is required");
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw error(join(key, name), "must be an integer, got " + v);
-            }
-            return v.asLong();
+        try {
+            return KeySource.parse(source.get());
+        } catch (KeySourceException e) {
+            throw new AgentConfigException(SignerAgentMain.KEY_SOURCE + ": " + e.getMessage(), e);
         }
+    }
 
-        String text(JsonNode node, String key, String name) {
-            JsonNode v = required(node, key, name);
-            if (!v.isTextual()) {
-                throw error(join(key, name), "must be a string, got " + v);
-            }
-            return v.asText();
-        }
+    private static String requiredTls(Map<String, String> env, String name, String what) {
+        return optional(env, name).orElseThrow(() -> new AgentConfigException(name + " is required: " + what
+                + "; the agent serves mutual TLS only (dev files: m0 signer tls-init --out DIR)"));
+    }
 
-        <E extends Enum<E>> E enumValue(JsonNode node, String key, String name, Class<E> type, E dflt) {
-            JsonNode v = node.get(name);
-            if ((v == null || v.isNull()) && dflt != null) {
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(String::strip);
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        return optional(env, name).orElseThrow(() -> new AgentConfigException(name + " is required"));
+    }
+
+    private static long integer(Map<String, String> env, String name, long dflt, long min, long max) {
+        Optional<String> v = optional(env, name);
+        if (v.isEmpty()) {
+            if (dflt >= 0) {
                 return dflt;
             }
-            String text = text(node, key, name);
-            try {
-                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw error(join(key, name), "must be one of " + java.util.Arrays.toString(type.getEnumConstants())
-                        + ", got " + text);
-            }
+            throw new AgentConfigException(name + " is required");
         }
-
-        SignerSet signerSet(JsonNode node) {
-            String key = "signer_set";
-            object(node, key, Set.of("id", "threshold", "keys", "status", "activation_ms", "allow_single_signer"));
-            JsonNode keys = required(node, key, "keys");
-            if (!keys.isArray() || keys.isEmpty()) {
-                throw error(key + ".keys", "must be a non-empty array of 64-hex-character public keys");
+        try {
+            long n = Long.parseLong(v.get());
+            if (n < min || n > max) {
+                throw new AgentConfigException(name + " must be in " + min + ".." + max + ", got " + n);
             }
-            try {
-                SignerSet.Builder b = SignerSet.builder()
-                        .id(number(node, key, "id", 0, false))
-                        .threshold(Math.toIntExact(number(node, key, "threshold", 0, false)))
-                        .status(enumValue(node, key, "status", SignerSetStatus.class, SignerSetStatus.ACTIVE))
-                        .activationMs(number(node, key, "activation_ms", 0, true));
-                for (int i = 0; i < keys.size(); i++) {
-                    JsonNode k = keys.get(i);
-                    if (!k.isTextual()) {
-                        throw error(key + ".keys[" + i + "]", "must be a string of 64 hex characters");
-                    }
-                    try {
-                        b.key(SignerKey.fromHex(k.asText()));
-                    } catch (ProtocolException e) {
-                        throw error(key + ".keys[" + i + "]", e.rule());
-                    }
-                }
-                JsonNode single = node.get("allow_single_signer");
-                if (single != null && single.asBoolean(false)) {
-                    b.allowSingleSigner();
-                }
-                return b.build();
-            } catch (ProtocolException e) {
-                throw error(e.field(), e.rule());
-            } catch (ArithmeticException e) {
-                throw error(key + ".threshold", "is out of range");
-            }
-        }
-
-        Market market(JsonNode node, String key) {
-            object(node, key, Set.of("id", "domain", "title", "tier", "outcomes", "status", "epoch_window_ms",
-                    "publish_cadence_ms", "timing"));
-            try {
-                MarketId id = MarketId.of(text(node, key, "id"));
-                Domain domain = enumValue(node, key, "domain", Domain.class, null);
-                Tier tier = enumValue(node, key, "tier", Tier.class, null);
-                MarketStatus status = enumValue(node, key, "status", MarketStatus.class, null);
-                String title = node.hasNonNull("title") ? text(node, key, "title") : id.value();
-                JsonNode outcomesNode = required(node, key, "outcomes");
-                if (!outcomesNode.isArray()) {
-                    throw error(key + ".outcomes", "must be an array of outcome ids");
-                }
-                List<OutcomeId> outcomes = new ArrayList<>();
-                for (int i = 0; i < outcomesNode.size(); i++) {
-                    outcomes.add(OutcomeId.of(outcomesNode.get(i).asText()));
-                }
-                EpochSchedule schedule = new EpochSchedule(
-                        number(node, key, "epoch_window_ms", DEFAULT_EPOCH_WINDOW_MS, true),
-                        number(node, key, "publish_cadence_ms", tier.defaultCadenceMs(), true));
-                LedgerTiming timing = LedgerTiming.DEFAULTS;
-                JsonNode t = node.get("timing");
-                if (t != null && !t.isNull()) {
-                    String tk = key + ".timing";
-                    object(t, tk, Set.of("finalization_delay_ms", "max_reveal_delay_ms", "max_commit_staleness_ms",
-                            "max_clock_skew_ms"));
-                    LedgerTiming d = LedgerTiming.DEFAULTS;
-                    timing = new LedgerTiming(
-                            number(t, tk, "finalization_delay_ms", d.finalizationDelayMs(), true),
-                            number(t, tk, "max_reveal_delay_ms", d.maxRevealDelayMs(), true),
-                            number(t, tk, "max_commit_staleness_ms", d.maxCommitStalenessMs(), true),
-                            number(t, tk, "max_clock_skew_ms", d.maxClockSkewMs(), true));
-                }
-                return new Market(id, domain, title, tier, outcomes, schedule, timing, status);
-            } catch (ProtocolException e) {
-                throw error(key + "." + e.field().replaceFirst("^market\\.", ""), e.rule());
-            }
-        }
-
-        private static String join(String key, String name) {
-            return key.isEmpty() ? name : key + "." + name;
+            return n;
+        } catch (NumberFormatException e) {
+            throw new AgentConfigException(name + " must be an integer, got '" + v.get() + "'", e);
         }
     }
 }

@@ -10,6 +10,7 @@ import com.m0club.signer.RefusalReason;
 import com.m0club.signer.guard.GuardDecision;
 import com.m0club.signer.guard.ReplayGuard;
 import com.m0club.signer.guard.ReplayGuardException;
+import com.m0club.signer.keystore.AgentKey;
 import com.m0club.signer.policy.MarketDirectory;
 import com.m0club.signer.policy.PolicyDecision;
 import com.m0club.signer.policy.SignPolicy;
@@ -28,11 +29,11 @@ import java.util.Optional;
  * <p>Owns its replay guard (opened from the state dir by the builder); {@link #close} closes it.
  */
 public final class SignerAgent implements AutoCloseable {
-    private final SigningKey key;
+    private final AgentKey key;
     private final SignPolicy policy;
     private final ReplayGuard guard;
 
-    private SignerAgent(SigningKey key, SignPolicy policy, ReplayGuard guard) {
+    private SignerAgent(AgentKey key, SignPolicy policy, ReplayGuard guard) {
         this.key = key;
         this.policy = policy;
         this.guard = guard;
@@ -87,7 +88,7 @@ public final class SignerAgent implements AutoCloseable {
 
     /** Wiring for one agent. Every option is required except the retention. */
     public static final class Builder {
-        private SigningKey key;
+        private AgentKey key;
         private SignerSet signerSet;
         private MarketDirectory markets;
         private InstantSource clock;
@@ -95,11 +96,17 @@ public final class SignerAgent implements AutoCloseable {
         private int retainedSequences = ReplayGuard.DEFAULT_RETAINED;
         private long maxClockSkewMs = SignPolicy.DEFAULT_MAX_CLOCK_SKEW_MS;
         private long maxSequenceGap = ReplayGuard.DEFAULT_MAX_SEQUENCE_GAP;
-        private Path keyFile;
+        private Path signedMarker;
 
         private Builder() {}
 
         public Builder key(SigningKey key) {
+            this.key = AgentKey.of(Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        /** A key from a key file or a PKCS#11 token; the agent does not close it (its owner does). */
+        public Builder key(AgentKey key) {
             this.key = Objects.requireNonNull(key, "key");
             return this;
         }
@@ -127,10 +134,19 @@ public final class SignerAgent implements AutoCloseable {
 
         /**
          * The key's file: the "this key has signed" marker ({@code <key file>.signed}) is kept beside it, so a lost
-         * or emptied journal refuses to start. Every production agent sets it.
+         * or emptied journal refuses to start. Every production agent sets it (or {@link #signedMarkerFile}).
          */
         public Builder keyFile(Path keyFile) {
-            this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
+            this.signedMarker = signedMarker(Objects.requireNonNull(keyFile, "keyFile"));
+            return this;
+        }
+
+        /**
+         * The "this key has signed" marker file itself, for a key without a writable file beside it (a PKCS#11
+         * key, a read-only key mount): it must not live in the state dir, or losing the dir loses it too.
+         */
+        public Builder signedMarkerFile(Path marker) {
+            this.signedMarker = Objects.requireNonNull(marker, "marker");
             return this;
         }
 
@@ -161,7 +177,7 @@ public final class SignerAgent implements AutoCloseable {
             SignPolicy policy = new SignPolicy(signerSet, key.publicKey(), markets, clock, maxClockSkewMs);
             ReplayGuard guard = ReplayGuard.builder(stateDir).retainedSequences(retainedSequences)
                     .maxSequenceGap(maxSequenceGap).publicKey(key.publicKey().toByteArray())
-                    .signedMarker(keyFile == null ? null : signedMarker(keyFile)).open();
+                    .signedMarker(signedMarker).open();
             return new SignerAgent(key, policy, guard);
         }
 

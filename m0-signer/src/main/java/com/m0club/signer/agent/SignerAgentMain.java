@@ -1,17 +1,19 @@
 package com.m0club.signer.agent;
 
-import com.m0club.http.HttpConformance;
-import com.m0club.protocol.Checks;
-import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.guard.ReplayGuard;
 import com.m0club.signer.guard.ReplayGuardException;
+import com.m0club.signer.keystore.AgentKey;
 import com.m0club.signer.keystore.KeyFileException;
-import com.m0club.signer.keystore.KeyStoreFile;
+import com.m0club.signer.keystore.KeySource;
+import com.m0club.signer.keystore.KeySourceException;
+import com.m0club.signer.tls.AgentTls;
+import com.m0club.signer.tls.TlsFileException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -19,45 +21,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standalone signer agent program: one key, one state dir, one HTTP port; no Kafka, no database.
+ * The standalone signer agent program: one key (a key file or a PKCS#11 token), one state dir, one mutual-TLS port
+ * for the sign API and one plain-HTTP admin port for probes and metrics; no Kafka, no database, no ledger. Its
+ * configuration is {@link AgentConfig} (environment variables; the table is in m0-signer/README.md).
  *
- * <table>
- *   <caption>Environment</caption>
- *   <tr><td>{@code M0_SIGNER_KEY_FILE}</td><td>required: the key file ({@link KeyStoreFile} format, mode 0600 or
- *       0400); create it with {@code m0 signer keygen}</td></tr>
- *   <tr><td>{@code M0_SIGNER_STATE_DIR}</td><td>required: this agent's own durable dir (replay journal); must
- *       survive restarts (a PersistentVolume, never an emptyDir)</td></tr>
- *   <tr><td>{@code M0_SIGNER_SET_ID}</td><td>required: the signer set id; must equal the config file's</td></tr>
- *   <tr><td>{@code M0_SIGNER_CONFIG}</td><td>required: JSON file with the signer set and markets
- *       ({@link AgentConfig})</td></tr>
- *   <tr><td>{@code M0_SIGNER_PORT}</td><td>optional, default 8090</td></tr>
- *   <tr><td>{@code M0_SIGNER_HOST}</td><td>optional bind address, default 127.0.0.1 (loopback: set it, e.g.
- *       0.0.0.0, to be reachable from other hosts)</td></tr>
- *   <tr><td>{@code M0_SIGNER_AUTH_TOKEN_FILE}</td><td>the file with the shared bearer token; required unless
- *       {@code M0_ENV=dev}, where a missing one is generated (random, mode 0600) at
- *       {@code <state dir>/agent.token}</td></tr>
- *   <tr><td>{@code M0_SIGNER_MAX_CLOCK_SKEW_MS}</td><td>optional, default 30000: max |produced_at_ms - now|, also
- *       the slack around an item's tick</td></tr>
- *   <tr><td>{@code M0_SIGNER_MAX_SEQUENCE_GAP}</td><td>optional, default 1000: max sequence above the high-water
- *       mark</td></tr>
- *   <tr><td>{@code M0_SIGNER_MAX_CONNECTIONS}</td><td>optional, default 64: TCP connections the listener holds at
- *       most; more wait in the accept backlog</td></tr>
- *   <tr><td>{@code M0_SIGNER_IDLE_TIMEOUT_MS}</td><td>optional, default 60000: a connection idle (or stalled in its
- *       request line) this long is closed</td></tr>
- *   <tr><td>{@code M0_SIGNER_HEADER_TIMEOUT_MS}</td><td>optional, default 10000: a request line and headers not
- *       complete this long after their first byte get a 408 and the connection is closed</td></tr>
- * </table>
- *
- * Invalid configuration exits with status 2 and a message naming the variable or key. The agent serves
- * {@code /v1/sign}, {@code /v1/key}, {@code /healthz} and {@code /metrics} on its one port.
+ * <p>{@code java -jar m0-signer-agent.jar [run]} or {@code m0 signer-agent run}. Invalid configuration exits with
+ * status 2 and a message naming the variable or key. The mutual-TLS listener serves {@code /v1/sign},
+ * {@code /v1/key} and {@code /healthz}; the admin listener {@code /healthz}, {@code /readyz} (key loaded, journal
+ * writable, markets loaded) and {@code /metrics}. The markets file is reloaded when it changes
+ * ({@link ReloadingMarkets}).
  */
 public final class SignerAgentMain {
     public static final String KEY_FILE = "M0_SIGNER_KEY_FILE";
+    public static final String KEY_SOURCE = "M0_SIGNER_KEY_SOURCE";
+    public static final String SIGNED_MARKER_FILE = "M0_SIGNER_SIGNED_MARKER_FILE";
     public static final String STATE_DIR = "M0_SIGNER_STATE_DIR";
     public static final String SET_ID = "M0_SIGNER_SET_ID";
     public static final String CONFIG = "M0_SIGNER_CONFIG";
+    public static final String MARKETS_FILE = "M0_SIGNER_MARKETS_FILE";
+    public static final String MARKETS_RELOAD_MS = "M0_SIGNER_MARKETS_RELOAD_MS";
     public static final String PORT = "M0_SIGNER_PORT";
     public static final String HOST = "M0_SIGNER_HOST";
+    public static final String ADMIN_PORT = "M0_SIGNER_ADMIN_PORT";
+    public static final String ADMIN_HOST = "M0_SIGNER_ADMIN_HOST";
+    public static final String TLS_CERT_FILE = "M0_SIGNER_TLS_CERT_FILE";
+    public static final String TLS_KEY_FILE = "M0_SIGNER_TLS_KEY_FILE";
+    public static final String TLS_CA_FILE = "M0_SIGNER_TLS_CA_FILE";
+    public static final String TLS_ALLOWED_CLIENTS = "M0_SIGNER_TLS_ALLOWED_CLIENTS";
     public static final String AUTH_TOKEN_FILE = "M0_SIGNER_AUTH_TOKEN_FILE";
     public static final String MAX_CLOCK_SKEW_MS = "M0_SIGNER_MAX_CLOCK_SKEW_MS";
     public static final String MAX_SEQUENCE_GAP = "M0_SIGNER_MAX_SEQUENCE_GAP";
@@ -65,32 +55,51 @@ public final class SignerAgentMain {
     public static final String IDLE_TIMEOUT_MS = "M0_SIGNER_IDLE_TIMEOUT_MS";
     public static final String HEADER_TIMEOUT_MS = "M0_SIGNER_HEADER_TIMEOUT_MS";
     public static final String ENV = "M0_ENV";
-    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEFAULT_HOST = AgentConfig.DEFAULT_HOST;
     public static final String DEV_TOKEN_FILE = "agent.token";
-    public static final int DEFAULT_PORT = 8090;
+    public static final int DEFAULT_PORT = AgentConfig.DEFAULT_PORT;
 
     private SignerAgentMain() {}
 
-    /** A started agent and its server; closing stops the server, then closes the agent (and its journal). */
-    public record Running(SignerAgent agent, SignerAgentServer server) implements AutoCloseable {
+    /** A started agent: its key, markets, agent, TLS server and admin server; closing stops them in reverse. */
+    public record Running(AgentKey key, ReloadingMarkets markets, SignerAgent agent, SignerAgentServer server,
+            AgentAdminServer admin) implements AutoCloseable {
         @Override
         public void close() {
             try {
+                admin.close();
                 server.close();
             } finally {
-                agent.close();
+                try {
+                    markets.close();
+                    agent.close();
+                } finally {
+                    key.close();
+                }
             }
         }
     }
 
+    /** {@code [run]}: starts the agent from the environment and runs until SIGTERM. */
     public static void main(String[] args) {
-        Running running;
-        try {
-            running = start(System.getenv(), InstantSource.system(), new PrometheusRegistry());
-        } catch (AgentConfigException | KeyFileException | ReplayGuardException e) {
-            System.err.println("m0 signer-agent: " + e.getMessage());
+        if (args.length > 1 || (args.length == 1 && !args[0].equals("run"))) {
+            System.err.println("usage: java -jar m0-signer-agent.jar [run]   (configuration: M0_SIGNER_* variables,"
+                    + " see m0-signer/README.md)");
             System.exit(2);
             return;
+        }
+        System.exit(run(System.getenv()));
+    }
+
+    /** Starts from {@code env} and blocks until the JVM shuts down; returns the exit code (2: configuration). */
+    public static int run(Map<String, String> env) {
+        Running running;
+        try {
+            running = start(env, InstantSource.system(), new PrometheusRegistry());
+        } catch (AgentConfigException | KeyFileException | KeySourceException | ReplayGuardException
+                | TlsFileException e) {
+            System.err.println("m0 signer-agent: " + e.getMessage());
+            return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -102,35 +111,19 @@ public final class SignerAgentMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return 0;
     }
 
-    /** Reads {@code env}, loads the key, config and journal, and starts the server. */
+    /** Reads {@code env} ({@link AgentConfig}), loads the key, config, markets, TLS and journal, and starts. */
     public static Running start(Map<String, String> env, InstantSource clock, PrometheusRegistry registry) {
         Logger log = LoggerFactory.getLogger(SignerAgentMain.class);
-        Path keyFile = Path.of(required(env, KEY_FILE));
-        Path stateDir = Path.of(required(env, STATE_DIR));
-        long setId = integer(env, SET_ID, -1, 0, Checks.U32_MAX);
-        AgentConfig config = AgentConfig.load(Path.of(required(env, CONFIG)));
-        int port = (int) integer(env, PORT, DEFAULT_PORT, 0, 65_535);
-        String host = Optional.ofNullable(env.get(HOST)).filter(h -> !h.isBlank()).map(String::strip)
-                .orElse(DEFAULT_HOST);
-        long maxSkew = integer(env, MAX_CLOCK_SKEW_MS, com.m0club.signer.policy.SignPolicy.DEFAULT_MAX_CLOCK_SKEW_MS,
-                1, 86_400_000);
-        long maxGap = integer(env, MAX_SEQUENCE_GAP, ReplayGuard.DEFAULT_MAX_SEQUENCE_GAP, 1, Checks.U32_MAX);
-        int maxConnections = (int) integer(env, MAX_CONNECTIONS, SignerAgentServer.Builder.DEFAULT_MAX_CONNECTIONS, 1,
-                100_000);
-        Duration idleTimeout = Duration.ofMillis(integer(env, IDLE_TIMEOUT_MS,
-                SignerAgentServer.Builder.DEFAULT_IDLE_TIMEOUT.toMillis(), 100, 86_400_000));
-        Duration headerTimeout = Duration.ofMillis(integer(env, HEADER_TIMEOUT_MS,
-                HttpConformance.DEFAULT_HEADER_TIMEOUT.toMillis(), 1, 86_400_000));
-        boolean dev = "dev".equalsIgnoreCase(Optional.ofNullable(env.get(ENV)).orElse("").strip());
+        AgentConfig cfg = AgentConfig.fromEnv(env);
         BearerToken token;
         try {
-            Optional<String> tokenFile = Optional.ofNullable(env.get(AUTH_TOKEN_FILE)).filter(s -> !s.isBlank());
-            if (tokenFile.isPresent()) {
-                token = BearerToken.fromFile(Path.of(tokenFile.get().strip()));
-            } else if (dev) {
-                Path generated = stateDir.resolve(DEV_TOKEN_FILE);
+            if (cfg.tokenFile().isPresent()) {
+                token = BearerToken.fromFile(cfg.tokenFile().get());
+            } else if (cfg.dev()) {
+                Path generated = cfg.stateDir().resolve(DEV_TOKEN_FILE);
                 token = BearerToken.loadOrGenerate(generated);
                 log.info("signer agent: M0_ENV=dev and no {}: callers must present the token in {}", AUTH_TOKEN_FILE,
                         generated);
@@ -142,44 +135,79 @@ public final class SignerAgentMain {
         } catch (IllegalArgumentException e) {
             throw new AgentConfigException(AUTH_TOKEN_FILE + ": " + e.getMessage(), e);
         }
-        if (config.signerSet().id() != setId) {
-            throw new AgentConfigException(SET_ID + " is " + setId + " but the config file's signer_set.id is "
-                    + config.signerSet().id());
+        SignerConfigFile config;
+        if (cfg.marketsInSignerConfig()) {
+            config = SignerConfigFile.load(cfg.signerConfigFile());
+        } else {
+            config = new SignerConfigFile(SignerConfigFile.parseSignerSet(
+                    SignerConfigFile.readJson(cfg.signerConfigFile()), cfg.signerConfigFile().toString()), List.of());
         }
-        SigningKey key = KeyStoreFile.load(keyFile);
-        if (!config.signerSet().contains(key.publicKey())) {
-            throw new AgentConfigException("the key in " + keyFile + " (public key " + key.publicKey().toHex()
-                    + ") is not a member of signer set " + setId + " in the config file");
+        if (config.signerSet().id() != cfg.signerSetId()) {
+            throw new AgentConfigException(SET_ID + " is " + cfg.signerSetId() + " but the config file's"
+                    + " signer_set.id is " + config.signerSet().id());
         }
-        SignerAgent agent = SignerAgent.builder()
-                .key(key)
-                .signerSet(config.signerSet())
-                .markets(config.directory())
-                .clock(clock)
-                .stateDir(stateDir)
-                .keyFile(keyFile)
-                .maxClockSkewMs(maxSkew)
-                .maxSequenceGap(maxGap)
-                .build();
+        AgentTls tls = AgentTls.load(cfg.tlsCertFile(), cfg.tlsKeyFile(), cfg.tlsCaFile(), cfg.allowedClients());
+        AgentKey key = cfg.keySource().open();
+        ReloadingMarkets markets = null;
+        SignerAgent agent = null;
+        SignerAgentServer server = null;
         try {
+            if (!config.signerSet().contains(key.publicKey())) {
+                throw new AgentConfigException("the key (" + key.describe() + ", public key "
+                        + key.publicKey().toHex() + ") is not a member of signer set " + cfg.signerSetId()
+                        + " in the config file");
+            }
+            markets = ReloadingMarkets.load(cfg.marketsFile(), cfg.marketsInSignerConfig()
+                    ? Optional.of(config.signerSet()) : Optional.empty(), registry);
+            agent = SignerAgent.builder()
+                    .key(key)
+                    .signerSet(config.signerSet())
+                    .markets(markets)
+                    .clock(clock)
+                    .stateDir(cfg.stateDir())
+                    .signedMarkerFile(cfg.signedMarker())
+                    .maxClockSkewMs(cfg.maxClockSkewMs())
+                    .maxSequenceGap(cfg.maxSequenceGap())
+                    .build();
             ReplayGuard.Recovery rec = agent.guard().recovery();
-            log.info("signer agent: key {}, signer set {} ({}-of-{}), {} markets, journal {} records read, {} bytes "
-                            + "of torn tail truncated, high-water mark {}", key.publicKey().toHex(), setId,
-                    config.signerSet().threshold(), config.signerSet().size(), config.markets().size(),
-                    rec.recordsRead(), rec.bytesTruncated(), agent.guard().highWaterMark(setId));
-            SignerAgentServer server = SignerAgentServer.builder(agent)
+            log.info("signer agent: key {} ({}), signer set {} ({}-of-{}), {} markets from {} (checked every {} ms),"
+                            + " journal {} records read, {} bytes of torn tail truncated, high-water mark {}; TLS: {}",
+                    key.publicKey().toHex(), key.describe(), cfg.signerSetId(), config.signerSet().threshold(),
+                    config.signerSet().size(), markets.size(), cfg.marketsFile(), cfg.marketsReload().toMillis(),
+                    rec.recordsRead(), rec.bytesTruncated(), agent.guard().highWaterMark(cfg.signerSetId()),
+                    tls.describe());
+            server = SignerAgentServer.builder(agent)
                     .registry(registry)
-                    .exposeMetrics(registry)
+                    .tls(tls)
                     .bearerToken(token)
-                    .host(host)
-                    .port(port)
-                    .limits(maxConnections, idleTimeout)
-                    .headerTimeout(headerTimeout)
+                    .host(cfg.host())
+                    .port(cfg.port())
+                    .limits(cfg.maxConnections(), cfg.idleTimeout())
+                    .headerTimeout(cfg.headerTimeout())
                     .build()
                     .start();
-            return new Running(agent, server);
+            SignerAgent started = agent;
+            ReloadingMarkets watched = markets;
+            AgentAdminServer admin = new AgentAdminServer(cfg.adminHost(), cfg.adminPort(), registry, List.of(
+                    new AgentAdminServer.Check("key", () -> Optional.empty()), // loaded, or the agent would not run
+                    new AgentAdminServer.Check("journal", () -> started.guard().failure()
+                            .or(() -> Files.isWritable(cfg.stateDir()) ? Optional.empty()
+                                    : Optional.of("state dir " + cfg.stateDir() + " is not writable"))),
+                    new AgentAdminServer.Check("markets", () -> watched.size() > 0 ? Optional.empty()
+                            : Optional.of("no markets loaded from " + watched.file())))).start();
+            markets.watch(cfg.marketsReload());
+            return new Running(key, markets, agent, server, admin);
         } catch (RuntimeException e) {
-            agent.close();
+            if (server != null) {
+                server.close();
+            }
+            if (agent != null) {
+                agent.close();
+            }
+            if (markets != null) {
+                markets.close();
+            }
+            key.close();
             throw e;
         }
     }
@@ -193,15 +221,28 @@ public final class SignerAgentMain {
      * @param minSequence the ledger's last accepted sequence for the set (see the runbook in docs/operations.md)
      */
     public static String recover(Path stateDir, Path keyFile, long signerSetId, long minSequence) {
+        return recover(stateDir, new KeySource.File(keyFile), SignerAgent.Builder.signedMarker(keyFile), signerSetId,
+                minSequence);
+    }
+
+    /**
+     * {@link #recover(Path, Path, long, long)} for any key source (a PKCS#11 key included) and the agent's own
+     * signed marker ({@code M0_SIGNER_SIGNED_MARKER_FILE}): the new journal is bound to the source's public key.
+     */
+    public static String recover(Path stateDir, KeySource source, Path signedMarker, long signerSetId,
+            long minSequence) {
         if (minSequence < 0) {
             throw new AgentConfigException("--min-sequence must be >= 0, got " + minSequence);
         }
-        SigningKey key = KeyStoreFile.load(keyFile);
-        ReplayGuard.RecoveryResult r = ReplayGuard.recover(stateDir, key.publicKey().toByteArray(),
-                SignerAgent.Builder.signedMarker(keyFile), signerSetId, minSequence);
+        com.m0club.protocol.sign.SignerKey publicKey;
+        try (AgentKey key = source.open()) {
+            publicKey = key.publicKey();
+        }
+        ReplayGuard.RecoveryResult r = ReplayGuard.recover(stateDir, publicKey.toByteArray(), signedMarker,
+                signerSetId, minSequence);
         StringBuilder out = new StringBuilder();
         out.append("replay journal ").append(r.journal()).append(" rewritten for key ")
-                .append(key.publicKey().toHex()).append(": signer set ").append(signerSetId)
+                .append(publicKey.toHex()).append(": signer set ").append(signerSetId)
                 .append(" floor ").append(minSequence).append(" (every sequence <= ").append(minSequence)
                 .append(" is refused; the next bundle must be above it)\n");
         for (Path p : r.movedAside()) {
@@ -210,32 +251,5 @@ public final class SignerAgentMain {
         LoggerFactory.getLogger(SignerAgentMain.class).warn("replay journal {} recovered by the operator: signer set "
                 + "{} floor {}, {} old file(s) moved aside", r.journal(), signerSetId, minSequence, r.movedAside().size());
         return out.toString();
-    }
-
-    private static String required(Map<String, String> env, String name) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            throw new AgentConfigException(name + " is required");
-        }
-        return v.strip();
-    }
-
-    private static long integer(Map<String, String> env, String name, long dflt, long min, long max) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            if (dflt >= 0) {
-                return dflt;
-            }
-            throw new AgentConfigException(name + " is required");
-        }
-        try {
-            long n = Long.parseLong(v.strip());
-            if (n < min || n > max) {
-                throw new AgentConfigException(name + " must be in " + min + ".." + max + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new AgentConfigException(name + " must be an integer, got '" + v.strip() + "'", e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package com.m0club.signer.agent;
 
 import com.m0club.http.HttpConformance;
 import com.m0club.signer.RefusalReason;
+import com.m0club.signer.tls.TlsRefusal;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,6 +17,8 @@ import java.util.Objects;
  *       bad_request, too_large, unauthorized, error</li>
  *   <li>{@code m0_signer_refusals_total{reason}}: refusals by {@link RefusalReason}</li>
  *   <li>{@code m0_signer_sign_seconds}: time to check, journal and sign one bundle</li>
+ *   <li>{@code m0_signer_tls_refused_total{reason}}: TLS handshakes the listener refused, by {@link TlsRefusal}
+ *       label: no_client_certificate, untrusted_certificate, identity_not_allowed, handshake_failed</li>
  *   <li>the listener's HTTP layer (m0-http): {@code m0_signer_http_rejected_total{status}},
  *       {@code m0_signer_http_peer_gone_total}, {@code m0_signer_http_header_timeouts_total}</li>
  * </ul>
@@ -33,6 +36,7 @@ public final class SignerAgentMetrics {
     private final Counter requests;
     private final Counter refusals;
     private final Histogram signSeconds;
+    private final Counter tlsRefused;
     private final HttpConformance conformance;
 
     public SignerAgentMetrics(PrometheusRegistry registry) {
@@ -54,6 +58,14 @@ public final class SignerAgentMetrics {
                 .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
                 .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
                 .register(registry);
+        this.tlsRefused = Counter.builder()
+                .name("m0_signer_tls_refused_total")
+                .help("TLS handshakes the signer agent's listener refused, by reason")
+                .labelNames("reason")
+                .register(registry);
+        for (TlsRefusal r : TlsRefusal.values()) {
+            tlsRefused.labelValues(r.label());
+        }
         for (String r : new String[] {SIGNED, REFUSED, BAD_REQUEST, TOO_LARGE, UNAUTHORIZED, ERROR}) {
             requests.labelValues(r); // export zeros so alerts on rate() work from the first scrape
         }
@@ -73,6 +85,15 @@ public final class SignerAgentMetrics {
 
     void refusal(RefusalReason reason) {
         refusals.labelValues(reason.name()).inc();
+    }
+
+    void tlsRefused(TlsRefusal reason) {
+        tlsRefused.labelValues(reason.label()).inc();
+    }
+
+    /** For tests and the admin view: TLS handshakes refused with {@code reason}. */
+    public long tlsRefusals(TlsRefusal reason) {
+        return (long) tlsRefused.labelValues(reason.label()).get();
     }
 
     void signSeconds(double seconds) {

@@ -6,6 +6,8 @@ import com.m0club.signer.BearerToken;
 import com.m0club.signer.BundleSummary;
 import com.m0club.signer.RefusalReason;
 import com.m0club.signer.SignerWire;
+import com.m0club.signer.tls.AgentTls;
+import com.m0club.signer.tls.ClientIdentities;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -41,9 +43,12 @@ import org.slf4j.LoggerFactory;
  * result, HTTP status and reason. Key material never reaches it (the agent holds the key; this class sees only
  * public keys and signatures).
  *
- * <p>Authentication: a shared bearer token ({@link BearerToken}) is required on {@code /v1/*} in every profile
- * ({@link Builder#build} refuses a server without one; {@code m0 dev} generates a random one per run);
- * {@code /healthz} and {@code /metrics} stay open for probes and scrapes. Mutual TLS is a later issue.
+ * <p>Authentication, two factors. (1) Mutual TLS ({@link AgentTls}): the listener serves HTTPS only, TLS 1.3, and
+ * requires a client certificate that chains to the configured CA and names an allowed identity; any other client is
+ * refused in the handshake, before HTTP, and counted in {@code m0_signer_tls_refused_total{reason}}. (2) A shared
+ * bearer token ({@link BearerToken}) on {@code /v1/*}. {@link Builder#build} refuses a server without either;
+ * {@code m0 dev} issues its own dev certificates and a random token per run. {@code /healthz} and {@code /metrics}
+ * need the client certificate too (probes use the standalone agent's plain-HTTP admin port instead).
  *
  * <p>The listener runs on the strict HTTP layer of m0-http, as the admin and API listeners do: strict request lines
  * and framing, a JSON error body ({@code {"error": CODE, "message": "..."}}, the {@link SignerWire} shape) on
@@ -70,6 +75,7 @@ public final class SignerAgentServer implements AutoCloseable {
     private final Optional<PrometheusRegistry> exposedRegistry;
     private final int maxBundleBytes;
     private final String host;
+    private final ClientIdentities allowedClients;
     private final WebServer server;
 
     private SignerAgentServer(Builder b) {
@@ -79,9 +85,14 @@ public final class SignerAgentServer implements AutoCloseable {
         this.exposedRegistry = b.exposedRegistry;
         this.maxBundleBytes = b.maxBundleBytes;
         this.host = b.host;
+        this.allowedClients = b.tls.allowed();
         var config = WebServer.builder()
                 .host(b.host)
                 .port(b.port)
+                // Helidon 4.4.0 applies TLS client authentication only on its NIO connection path: the default
+                // socket path serves a client without a certificate (ClientCertificateTest proves this one refuses)
+                .useNio(true)
+                .tls(b.tls.serverTls(b.metrics::tlsRefused))
                 .shutdownGracePeriod(Duration.ofMillis(200))
                 .maxTcpConnections(b.maxConnections)
                 .idleConnectionTimeout(b.idleTimeout)
@@ -111,7 +122,7 @@ public final class SignerAgentServer implements AutoCloseable {
     /** Binds and starts serving; returns this. */
     public SignerAgentServer start() {
         server.start();
-        LOG.info("signer agent {} (signer set {}) listening on {}:{}", agent.publicKey().toHex(),
+        LOG.info("signer agent {} (signer set {}) listening on https://{}:{} (mutual TLS)", agent.publicKey().toHex(),
                 agent.signerSet().id(), host, server.port());
         return this;
     }
@@ -121,10 +132,10 @@ public final class SignerAgentServer implements AutoCloseable {
         return server.port();
     }
 
-    /** {@code http://<host>:<port>}, with a wildcard bind address shown as loopback. */
+    /** {@code https://<host>:<port>}, with a wildcard bind address shown as loopback. */
     public URI endpoint() {
         String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
+        return URI.create("https://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
     }
 
     public SignerAgent agent() {
@@ -156,7 +167,7 @@ public final class SignerAgentServer implements AutoCloseable {
     }
 
     private void sign(ServerRequest req, ServerResponse res) {
-        Audit audit = new Audit(caller(req));
+        Audit audit = new Audit(caller(req), clientIdentity(req));
         try {
             Optional<String> presentedId = req.headers().first(REQUEST_ID);
             if (presentedId.isPresent() && !REQUEST_ID_RULE.matcher(presentedId.get()).matches()) {
@@ -241,6 +252,12 @@ public final class SignerAgentServer implements AutoCloseable {
             }
         } catch (CloseConnectionException e) {
             throw e; // the connection ends (peer gone, head deadline): not an agent error
+        } catch (UncheckedIOException e) {
+            // the answer could not be written: the caller went away, typically the threshold client cancelling the
+            // requests it no longer needs once m signatures are in. What was decided (and audited) stands.
+            LOG.debug("sign request {}: the client went away before the answer was sent: {}", audit.requestId,
+                    e.toString());
+            throw new CloseConnectionException("the client went away before the answer was sent", e);
         } catch (RuntimeException e) {
             metrics.request(SignerAgentMetrics.ERROR);
             audit.log(500, "error", e.getClass().getSimpleName());
@@ -282,9 +299,25 @@ public final class SignerAgentServer implements AutoCloseable {
 
     private static String caller(ServerRequest req) {
         try {
+            if (req.remotePeer().address() instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
+                String ip = isa.getAddress().getHostAddress(); // the address, never a reverse DNS name
+                return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + isa.getPort();
+            }
             return req.remotePeer().host() + ":" + req.remotePeer().port();
         } catch (RuntimeException e) {
             return "unknown";
+        }
+    }
+
+    /** The allowed identity the caller's certificate presents (the handshake already required one). */
+    private String clientIdentity(ServerRequest req) {
+        try {
+            return req.remotePeer().tlsCertificates()
+                    .filter(c -> c.length > 0 && c[0] instanceof java.security.cert.X509Certificate)
+                    .flatMap(c -> allowedClients.match((java.security.cert.X509Certificate) c[0]))
+                    .orElse("-");
+        } catch (RuntimeException e) {
+            return "-";
         }
     }
 
@@ -329,26 +362,29 @@ public final class SignerAgentServer implements AutoCloseable {
     /** The audit line of one sign request, filled in as the request is understood. */
     private static final class Audit {
         final String caller;
+        final String identity;
         String requestId = "-";
         BundleSummary bundle;
 
-        Audit(String caller) {
+        Audit(String caller, String identity) {
             this.caller = caller;
+            this.identity = identity;
         }
 
         void log(int status, String result, String reason) {
             if (bundle == null) {
-                AUDIT.info("sign request_id={} caller={} set=- sequence=- bundle_hash=- markets=- result={} "
-                        + "status={} reason={}", requestId, caller, result, status, reason);
+                AUDIT.info("sign request_id={} caller={} client={} set=- sequence=- bundle_hash=- markets=- result={} "
+                        + "status={} reason={}", requestId, caller, identity, result, status, reason);
             } else {
-                AUDIT.info("sign request_id={} caller={} set={} sequence={} bundle_hash={} markets={} result={} "
-                                + "status={} reason={}", requestId, caller, bundle.signerSetId(), bundle.sequence(),
+                AUDIT.info("sign request_id={} caller={} client={} set={} sequence={} bundle_hash={} markets={} "
+                                + "result={} status={} reason={}", requestId, caller, identity, bundle.signerSetId(),
+                        bundle.sequence(),
                         bundle.bundleHash().toHex(), bundle.marketCount(), result, status, reason);
             }
         }
     }
 
-    /** Options for one agent server. The agent, metrics and token are required; host defaults to loopback, port to 0. */
+    /** Options for one agent server. The agent, metrics, TLS and token are required; host defaults to loopback, port to 0. */
     public static final class Builder {
         /** Default TCP connection cap of the agent listener. */
         public static final int DEFAULT_MAX_CONNECTIONS = 64;
@@ -358,6 +394,7 @@ public final class SignerAgentServer implements AutoCloseable {
         private final SignerAgent agent;
         private SignerAgentMetrics metrics;
         private Optional<BearerToken> token = Optional.empty();
+        private AgentTls tls;
         private Optional<PrometheusRegistry> exposedRegistry = Optional.empty();
         private int maxBundleBytes = SignerWire.MAX_BUNDLE_BYTES;
         private String host = "127.0.0.1";
@@ -390,6 +427,12 @@ public final class SignerAgentServer implements AutoCloseable {
 
         public Builder bearerToken(Optional<BearerToken> token) {
             this.token = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /** The listener's mutual TLS (required): server certificate, CA and allowed client identities. */
+        public Builder tls(AgentTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 
@@ -455,6 +498,10 @@ public final class SignerAgentServer implements AutoCloseable {
         public SignerAgentServer build() {
             if (metrics == null) {
                 throw new IllegalStateException("signer agent server: metrics (or a registry) is required");
+            }
+            if (tls == null) {
+                throw new IllegalStateException("signer agent server: TLS is required in every profile (the agent "
+                        + "serves HTTPS with client certificates only; m0 dev issues its own dev certificates)");
             }
             if (token.isEmpty()) {
                 throw new IllegalStateException("signer agent server: a bearer token is required in every profile "

@@ -33,6 +33,11 @@ public record AgentOutcome(URI endpoint, Result result, OptionalInt httpStatus, 
         BAD_RESPONSE,
         /** The agent could not be reached (connection refused, reset, DNS). */
         UNREACHABLE,
+        /**
+         * The TLS handshake failed: the agent's certificate does not chain to the CA or does not name the endpoint's
+         * host, or the agent refused this client's certificate.
+         */
+        TLS_FAILED,
         /** No answer within the per-request timeout. */
         TIMEOUT,
         /** The request was cancelled because the round was already decided. */

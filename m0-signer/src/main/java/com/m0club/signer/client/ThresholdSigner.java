@@ -9,6 +9,7 @@ import com.m0club.protocol.sign.SignerSet;
 import com.m0club.protocol.sign.SignerSignature;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.SignerWire;
+import com.m0club.signer.tls.ClientTls;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each agent request runs on its own virtual thread with a per-request timeout. A retry of the same bundle is safe:
  * agents return the same signature for the same (set, sequence, hash).
+ *
+ * <p>Transport: HTTPS only, mutual TLS ({@link ClientTls}): the client presents its certificate and checks each
+ * agent's server certificate against the CA, host name included; a failed handshake is {@code TLS_FAILED}.
  *
  * <p>Owns its HTTP client and threads; {@link #close} releases them.
  */
@@ -87,6 +91,8 @@ public final class ThresholdSigner implements AutoCloseable {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)
+                .sslContext(b.tls.sslContext())
+                .sslParameters(b.tls.sslParameters())
                 .build();
     }
 
@@ -250,6 +256,8 @@ public final class ThresholdSigner implements AutoCloseable {
             return AgentOutcome.of(endpoint, AgentOutcome.Result.CANCELLED, "cancelled: the round was decided");
         } catch (ConnectException e) {
             return AgentOutcome.of(endpoint, AgentOutcome.Result.UNREACHABLE, "connection failed: " + describe(e));
+        } catch (javax.net.ssl.SSLException e) {
+            return AgentOutcome.of(endpoint, AgentOutcome.Result.TLS_FAILED, "TLS handshake failed: " + describe(e));
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 return AgentOutcome.of(endpoint, AgentOutcome.Result.CANCELLED, "cancelled: the round was decided");
@@ -367,16 +375,23 @@ public final class ThresholdSigner implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration deadline = Duration.ofSeconds(10);
         private Optional<BearerToken> token = Optional.empty();
+        private ClientTls tls;
         private ThresholdSignerMetrics metrics;
 
         private Builder() {}
+
+        /** The client certificate and the agents' CA (required: agents serve HTTPS with client certificates only). */
+        public Builder tls(ClientTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
 
         public Builder signerSet(SignerSet set) {
             this.set = Objects.requireNonNull(set, "set");
             return this;
         }
 
-        /** The agents' base URLs ({@code http://host:port}); one per agent, no duplicates. */
+        /** The agents' base URLs ({@code https://host:port}); one per agent, no duplicates. */
         public Builder endpoints(List<URI> endpoints) {
             this.endpoints = List.copyOf(endpoints);
             return this;
@@ -428,10 +443,14 @@ public final class ThresholdSigner implements AutoCloseable {
                 throw new IllegalStateException("threshold signer: agent endpoints must be distinct, got "
                         + endpoints);
             }
+            if (tls == null) {
+                throw new IllegalStateException("threshold signer: TLS (client certificate and CA) is required: the"
+                        + " agents serve HTTPS with client certificates only");
+            }
             for (URI e : endpoints) {
-                if (!"http".equals(e.getScheme()) && !"https".equals(e.getScheme()) || e.getHost() == null) {
+                if (!"https".equals(e.getScheme()) || e.getHost() == null) {
                     throw new IllegalStateException("threshold signer: endpoint " + e
-                            + " must be an http(s) URL with a host");
+                            + " must be an https:// URL with a host (agents serve mutual TLS only)");
                 }
             }
             if (endpoints.size() < set.threshold()) {

@@ -222,6 +222,16 @@ public final class ReplayGuard implements AutoCloseable {
     }
 
     /** What opening the journal found. */
+    /** Why the guard refuses everything since a journal write failed (until restart); empty while healthy. */
+    public Optional<String> failure() {
+        lock.lock();
+        try {
+            return closed ? Optional.of("the replay guard is closed") : failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public Recovery recovery() {
         return recovery;
     }

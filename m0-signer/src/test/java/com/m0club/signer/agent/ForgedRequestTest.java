@@ -9,6 +9,7 @@ import com.m0club.protocol.bundle.EncodedBundle;
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.Fixtures;
+import com.m0club.signer.TestPki;
 import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.RefusalReason;
 import com.m0club.signer.SignerWire;
@@ -42,7 +43,7 @@ class ForgedRequestTest {
     Path dir;
 
     private final ManualClock clock = new ManualClock(NOW);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = TestPki.http();
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private SignerAgentMetrics metrics;
     private SignerAgent agent;
@@ -55,7 +56,8 @@ class ForgedRequestTest {
         agent = SignerAgent.builder().key(key).signerSet(Fixtures.set(2, Fixtures.keys(3)))
                 .markets(Fixtures.directory()).clock(clock).stateDir(dir.resolve("state"))
                 .keyFile(dir.resolve("agent-0.key")).maxClockSkewMs(2_000).maxSequenceGap(1000).build();
-        server = SignerAgentServer.builder(agent).metrics(metrics).bearerToken(TOKEN).build().start();
+        server = SignerAgentServer.builder(agent).metrics(metrics).tls(TestPki.agent()).bearerToken(TOKEN).build()
+                .start();
     }
 
     @AfterEach
@@ -99,7 +101,7 @@ class ForgedRequestTest {
 
     @Test
     void aServerWithoutATokenCannotBeBuilt() {
-        assertThatThrownBy(() -> SignerAgentServer.builder(agent).metrics(metrics).build())
+        assertThatThrownBy(() -> SignerAgentServer.builder(agent).metrics(metrics).tls(TestPki.agent()).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("bearer token is required");
     }
 
@@ -164,8 +166,11 @@ class ForgedRequestTest {
         env.put(SignerAgentMain.SET_ID, "7");
         env.put(SignerAgentMain.CONFIG, config.toString());
         env.put(SignerAgentMain.PORT, "0");
+        soloTls = TestPki.standaloneTls(dir.resolve("solo/tls"), env);
         return env;
     }
+
+    private com.m0club.signer.tls.ClientTls soloTls;
 
     @Test
     void theStandaloneAgentRefusesToStartWithoutACredentialOutsideDev() throws Exception {
@@ -191,6 +196,7 @@ class ForgedRequestTest {
             Path tokenFile = dir.resolve("solo/state").resolve(SignerAgentMain.DEV_TOKEN_FILE);
             assertThat(Files.getPosixFilePermissions(tokenFile))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            HttpClient http = TestPki.http(soloTls);
             HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(
                     URI.create(running.server().endpoint() + SignerWire.KEY_PATH)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -8,6 +8,8 @@ import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.Fixtures;
 import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.SignerWire;
+import com.m0club.signer.TestPki;
+import com.m0club.signer.tls.ClientTls;
 import com.m0club.signer.keystore.KeyFileException;
 import com.m0club.signer.keystore.KeyStoreFile;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -66,16 +68,21 @@ class SignerAgentMainTest {
         tokenFile = dir.resolve("agent.token");
         Files.writeString(tokenFile, TOKEN.authorizationHeader().substring("Bearer ".length()) + "\n");
         env.put(SignerAgentMain.AUTH_TOKEN_FILE, tokenFile.toString());
+        clientTls = TestPki.standaloneTls(dir.resolve("tls"), env);
     }
+
+    private ClientTls clientTls;
 
     static final com.m0club.signer.BearerToken TOKEN = com.m0club.signer.BearerToken.of("main-test-token-0123456789");
     private Path tokenFile;
 
     @Test
-    void startsFromEnvironmentAndServesSignKeyHealthAndMetrics() throws Exception {
+    void startsFromEnvironmentServesTheSignApiOverMutualTlsAndProbesAndMetricsOnTheAdminPortOnly() throws Exception {
         try (SignerAgentMain.Running running = SignerAgentMain.start(env, clock, new PrometheusRegistry());
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                HttpClient http = TestPki.http(clientTls);
+                HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             URI base = running.server().endpoint();
+            assertThat(base.getScheme()).isEqualTo("https");
             HttpResponse<String> key = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/key"))
                             .header("Authorization", TOKEN.authorizationHeader()).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -89,11 +96,98 @@ class SignerAgentMainTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(sign.statusCode()).as(sign.body()).isEqualTo(200);
 
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            URI admin = URI.create("http://127.0.0.1:" + running.admin().port());
+            HttpResponse<String> metrics = plain.send(HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("m0_signer_requests_total{result=\"signed\"} 1")
-                    .contains("m0_signer_sign_seconds");
+                    .contains("m0_signer_sign_seconds").contains("m0_signer_tls_refused_total")
+                    .contains("m0_signer_markets 2.0");
+            HttpResponse<String> ready = plain.send(HttpRequest.newBuilder(URI.create(admin + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"key\":\"UP\"", "\"journal\":\"UP\"", "\"markets\":\"UP\"");
+            assertThat(plain.send(HttpRequest.newBuilder(URI.create(admin + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            // the admin port never serves the sign API
+            for (String path : List.of(SignerWire.SIGN_PATH, SignerWire.KEY_PATH)) {
+                HttpResponse<String> r = plain.send(HttpRequest.newBuilder(URI.create(admin + path))
+                        .header("Authorization", TOKEN.authorizationHeader())
+                        .header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bundle(2, NOW).bytes())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(404);
+            }
+            // and the TLS port does not speak plain HTTP
+            assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + running.server().port() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(java.io.IOException.class);
+            assertThat(running.agent().guard().highWaterMark(7)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMarketAddedToTheFileBecomesSignableWithoutARestartAndABrokenFileKeepsThePreviousOne() throws Exception {
+        Path markets = dir.resolve("markets.json");
+        Files.writeString(markets, """
+                {"markets": [{"id": "SPORTS_LAL_BOS", "domain": "SPORTS", "tier": "NORMAL",
+                              "outcomes": ["AWAY", "HOME"], "status": "ACTIVE"}]}
+                """);
+        env.put(SignerAgentMain.MARKETS_FILE, markets.toString());
+        env.put(SignerAgentMain.MARKETS_RELOAD_MS, "3600000"); // the test drives the checks itself
+        PrometheusRegistry registry = new PrometheusRegistry();
+        com.m0club.protocol.bundle.EncodedBundle crypto = Fixtures.bundle(Fixtures.SET_ID, 1, NOW,
+                List.of(Fixtures.cryptoItem(NOW)));
+        try (SignerAgentMain.Running running = SignerAgentMain.start(env, clock, registry);
+                HttpClient http = TestPki.http(clientTls)) {
+            assertThat(sign(http, running, crypto)).as("CRYPTO_BTC_UP is not in the markets file yet")
+                    .contains("UNKNOWN_MARKET");
+
+            Files.writeString(markets, """
+                    {"markets": [{"id": "SPORTS_LAL_BOS", "domain": "SPORTS", "tier": "NORMAL",
+                                  "outcomes": ["AWAY", "HOME"], "status": "ACTIVE"},
+                                 {"id": "CRYPTO_BTC_UP", "domain": "CRYPTO", "tier": "FAST",
+                                  "outcomes": ["DOWN", "UP"], "status": "ACTIVE", "epoch_window_ms": 60000,
+                                  "publish_cadence_ms": 1000,
+                                  "timing": {"max_commit_staleness_ms": 300000, "max_clock_skew_ms": 5000}}]}
+                    """);
+            assertThat(running.markets().reloadNow()).isEqualTo(ReloadingMarkets.Outcome.RELOADED);
+            assertThat(sign(http, running, crypto)).contains("signature_hex");
+
+            Files.writeString(markets, "{\"markets\": [{\"id\": \"BROKEN\"");
+            assertThat(running.markets().reloadNow()).isEqualTo(ReloadingMarkets.Outcome.ERROR);
+            assertThat(running.markets().reloadNow()).as("the same broken file is reported once")
+                    .isEqualTo(ReloadingMarkets.Outcome.UNCHANGED);
+            assertThat(running.markets().lastError()).get().asString().contains(markets.toString());
+            assertThat(running.markets().size()).isEqualTo(2);
+            assertThat(sign(http, running, Fixtures.bundle(Fixtures.SET_ID, 2, NOW,
+                    List.of(Fixtures.cryptoItem(NOW))))).as("still signing with the previous markets")
+                    .contains("signature_hex");
+            assertThat(registry.scrape().stream()
+                    .filter(m -> m.getMetadata().getName().equals("m0_signer_markets_reloads"))
+                    .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
+                    .filter(d -> d.getLabels().get("result").equals("error"))
+                    .mapToDouble(d -> d.getValue()).sum()).isEqualTo(1.0);
+        }
+    }
+
+    private static String sign(HttpClient http, SignerAgentMain.Running running,
+            com.m0club.protocol.bundle.EncodedBundle bundle) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(running.server().endpoint() + SignerWire.SIGN_PATH))
+                        .header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE)
+                        .header("Authorization", TOKEN.authorizationHeader())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bundle.bytes())).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void withoutTlsFilesTheAgentRefusesToStartNamingTheVariable() {
+        for (String name : List.of(SignerAgentMain.TLS_CERT_FILE, SignerAgentMain.TLS_KEY_FILE,
+                SignerAgentMain.TLS_CA_FILE)) {
+            Map<String, String> missing = new HashMap<>(env);
+            missing.remove(name);
+            assertThatThrownBy(() -> SignerAgentMain.start(missing, clock, new PrometheusRegistry()))
+                    .isInstanceOf(AgentConfigException.class).hasMessageContaining(name + " is required");
         }
     }
 
@@ -130,29 +224,29 @@ class SignerAgentMainTest {
     void theConfigFileIsStrict() throws Exception {
         String good = Files.readString(config);
         Files.writeString(config, good.replace("\"threshold\": 2", "\"threshold\": 2, \"treshold\": 3"));
-        assertThatThrownBy(() -> AgentConfig.load(config))
+        assertThatThrownBy(() -> SignerConfigFile.load(config))
                 .isInstanceOf(AgentConfigException.class)
                 .hasMessageContaining(config.toString())
                 .hasMessageContaining("signer_set.treshold: unknown key");
 
         Files.writeString(config, good.replace("\"status\": \"ACTIVE\", \"epoch_window_ms\": 60000",
                 "\"status\": \"ACTIVE\", \"epoch_window_ms\": 60001"));
-        assertThatThrownBy(() -> AgentConfig.load(config))
+        assertThatThrownBy(() -> SignerConfigFile.load(config))
                 .isInstanceOf(AgentConfigException.class)
                 .hasMessageContaining("markets[1].publish_cadence_ms");
 
         Files.writeString(config, good.replace("\"tier\": \"NORMAL\"", "\"tier\": \"QUICK\""));
-        assertThatThrownBy(() -> AgentConfig.load(config))
+        assertThatThrownBy(() -> SignerConfigFile.load(config))
                 .isInstanceOf(AgentConfigException.class)
                 .hasMessageContaining("markets[0].tier: must be one of");
 
         Files.writeString(config, good.replace("\"threshold\": 2", "\"threshold\": 1"));
-        assertThatThrownBy(() -> AgentConfig.load(config))
+        assertThatThrownBy(() -> SignerConfigFile.load(config))
                 .isInstanceOf(AgentConfigException.class)
                 .hasMessageContaining("signer_set.threshold");
 
         Files.writeString(config, good);
-        AgentConfig parsed = AgentConfig.load(config);
+        SignerConfigFile parsed = SignerConfigFile.load(config);
         assertThat(parsed.markets()).hasSize(2);
         assertThat(parsed.markets().get(1).timing().maxClockSkewMs()).isEqualTo(5_000);
         assertThat(parsed.markets().get(1).timing().finalizationDelayMs()).isEqualTo(120_000);
@@ -166,7 +260,7 @@ class SignerAgentMainTest {
         limited.put(SignerAgentMain.IDLE_TIMEOUT_MS, "30000");
         limited.put(SignerAgentMain.HEADER_TIMEOUT_MS, "300");
         try (SignerAgentMain.Running running = SignerAgentMain.start(limited, clock, new PrometheusRegistry());
-                Socket s = new Socket("127.0.0.1", running.server().port())) {
+                Socket s = socket(running.server().port())) {
             s.getOutputStream().write("GET /heal".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             s.setSoTimeout(10_000);
@@ -183,5 +277,14 @@ class SignerAgentMainTest {
             assertThatThrownBy(() -> SignerAgentMain.start(bad, clock, new PrometheusRegistry()))
                     .isInstanceOf(AgentConfigException.class).hasMessageContaining(name + " must be in");
         }
+    }
+
+    private Socket socket(int port) throws java.io.IOException {
+        Socket plain = new Socket("127.0.0.1", port);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) clientTls.sslContext().getSocketFactory()
+                .createSocket(plain, "127.0.0.1", port, true);
+        s.setSSLParameters(clientTls.sslParameters());
+        s.startHandshake();
+        return s;
     }
 }

@@ -9,6 +9,7 @@ import com.m0club.protocol.sign.SignerSignature;
 import com.m0club.signer.AgentCluster;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.Fixtures;
+import com.m0club.signer.TestPki;
 import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.LogCapture;
 import com.m0club.signer.RefusalReason;
@@ -35,7 +36,7 @@ class SignerAgentServerTest {
     Path dir;
 
     private final ManualClock clock = new ManualClock(NOW);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = TestPki.http();
     private AgentCluster cluster;
 
     @AfterEach
@@ -265,7 +266,7 @@ class SignerAgentServerTest {
 
             List<String> audit = logs.lines(SignerAgentServer.AUDIT_LOGGER);
             assertThat(audit).hasSize(4);
-            assertThat(audit.get(0)).contains("request_id=r-ok", "caller=127.0.0.1:", "set=7", "sequence=3",
+            assertThat(audit.get(0)).contains("request_id=r-ok", "caller=127.0.0.1:", "client=bundler", "set=7", "sequence=3",
                     "bundle_hash=" + bundle.bundleHash().toHex(), "markets=2", "result=signed", "status=200");
             assertThat(audit.get(1)).contains("request_id=r-conflict", "result=refused", "status=409",
                     "reason=SEQUENCE_CONFLICT");
@@ -286,7 +287,7 @@ class SignerAgentServerTest {
     void aCallerThatHangsUpMidBodyIsCountedAsGoneNotAsAnAgentError() throws Exception {
         AgentCluster c = cluster(Optional.empty());
         URI endpoint = c.endpoints().get(0);
-        try (java.net.Socket socket = new java.net.Socket(endpoint.getHost(), endpoint.getPort())) {
+        try (java.net.Socket socket = TestPki.socket(endpoint.getPort())) {
             var out = socket.getOutputStream();
             out.write(("POST " + SignerWire.SIGN_PATH + " HTTP/1.1\r\nHost: " + endpoint.getHost()
                     + "\r\nContent-Type: " + SignerWire.BUNDLE_CONTENT_TYPE + "\r\nAuthorization: "

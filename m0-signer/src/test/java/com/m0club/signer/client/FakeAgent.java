@@ -4,6 +4,7 @@ import com.m0club.protocol.bundle.BundleCodec;
 import com.m0club.protocol.bundle.EncodedBundle;
 import com.m0club.protocol.sign.SigningKey;
 import com.m0club.signer.SignerWire;
+import com.m0club.signer.TestPki;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,7 +15,7 @@ import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Misbehaving agents for client tests, on real loopback HTTP: one that answers with a well-formed but bogus
+ * Misbehaving agents for client tests, on real loopback HTTPS (mutual TLS, the test CA): one that answers with a well-formed but bogus
  * signature, and one that holds every sign request until released (to observe early stop without timing).
  */
 final class FakeAgent implements AutoCloseable {
@@ -28,7 +29,8 @@ final class FakeAgent implements AutoCloseable {
 
     /** Answers 200 with {@code key}'s public key but a signature over the wrong message. */
     static FakeAgent bogus(SigningKey key) {
-        return new FakeAgent(WebServer.builder().host("127.0.0.1").port(0).routing(r -> r
+        return new FakeAgent(WebServer.builder().host("127.0.0.1").port(0).useNio(true)
+                .tls(TestPki.agent().serverTls(r -> { })).routing(r -> r
                 .post(SignerWire.SIGN_PATH, (req, res) -> {
                     EncodedBundle b = BundleCodec.decode(read(req));
                     byte[] wrong = key.sign(b.bundleHash()); // signs the bundle hash, not the signed message
@@ -39,7 +41,8 @@ final class FakeAgent implements AutoCloseable {
     /** Blocks every sign request until {@link #release} is counted down, then signs honestly with {@code key}. */
     static FakeAgent slow(SigningKey key) {
         FakeAgent[] self = new FakeAgent[1];
-        WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0).useNio(true)
+                .tls(TestPki.agent().serverTls(r -> { })).routing(r -> r
                 .post(SignerWire.SIGN_PATH, (req, res) -> {
                     EncodedBundle b = BundleCodec.decode(read(req));
                     self[0].entered.countDown();
@@ -68,7 +71,7 @@ final class FakeAgent implements AutoCloseable {
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.port());
+        return URI.create("https://127.0.0.1:" + server.port());
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.m0club.signer.AgentCluster;
 import com.m0club.signer.Fixtures;
+import com.m0club.signer.TestPki;
 import com.m0club.protocol.testing.ManualClock;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class QuorumReadinessTest {
             ThresholdSignerMetrics metrics = new ThresholdSignerMetrics(new PrometheusRegistry());
             try (ThresholdSigner signer = ThresholdSigner.builder().signerSet(c.set).endpoints(c.endpoints())
                     .requestTimeout(Duration.ofMinutes(1)).deadline(Duration.ofMinutes(5))
-                    .bearerToken(c.implicitToken()).metrics(metrics).build()) {
+                    .bearerToken(c.implicitToken()).tls(TestPki.client()).metrics(metrics).build()) {
                 signer.collect(Fixtures.bundle(1, NOW)).get(60, TimeUnit.SECONDS);
                 assertThat(signer.readiness().ready()).isTrue();
                 assertThat(metrics.quorumAvailable()).isEqualTo(1);

@@ -11,6 +11,7 @@ import com.m0club.protocol.sign.SignerSignature;
 import com.m0club.signer.AgentCluster;
 import com.m0club.signer.BearerToken;
 import com.m0club.signer.Fixtures;
+import com.m0club.signer.TestPki;
 import com.m0club.protocol.testing.ManualClock;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -59,6 +60,7 @@ class ThresholdSignerTest {
                 .requestTimeout(Duration.ofMinutes(1))
                 .deadline(deadline)
                 .bearerToken(t)
+                .tls(TestPki.client())
                 .metrics(metrics)
                 .build());
     }
@@ -257,7 +259,7 @@ class ThresholdSignerTest {
         assertThat(signer.collect(other)).isCompletedExceptionally();
 
         assertThatThrownBy(() -> ThresholdSigner.builder().signerSet(c.set).endpoints(List.of(c.endpoint(0)))
-                .registry(new PrometheusRegistry()).build())
+                .tls(TestPki.client()).registry(new PrometheusRegistry()).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("can never reach the threshold 2");
         SignerKey k = c.keys.get(0).publicKey();
