@@ -356,7 +356,7 @@ public final class RemoteLedger implements Ledger {
         } catch (HttpTimeoutException e) {
             throw transport(endpoint, started, 0, "no answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
-            throw transport(endpoint, started, 0, "unreachable: " + e, e);
+            throw transport(endpoint, started, 0, "unreachable: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw transport(endpoint, started, 0, "interrupted while waiting for the answer",
@@ -414,6 +414,13 @@ public final class RemoteLedger implements Ledger {
         return httpError(endpoint, started, status, "HTTP " + status + " " + code + ": " + message);
     }
 
+    /** {@code ConnectException} and friends often carry no message; their cause says what happened. */
+    private static String describe(Throwable e) {
+        String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        Throwable cause = e.getCause();
+        return cause == null || cause == e ? text : text + " (" + describe(cause) + ")";
+    }
+
     private RemoteLedgerException transport(String endpoint, long started, int status, String problem,
             IOException cause) {
         metrics.request(endpoint, RemoteLedgerMetrics.TRANSPORT_ERROR, started);
@@ -464,8 +471,8 @@ public final class RemoteLedger implements Ledger {
 
         private Builder(URI server) {
             Objects.requireNonNull(server, "server");
-            String scheme = server.getScheme();
-            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || server.getHost() == null) {
+            String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || server.getHost() == null) {
                 throw new IllegalArgumentException("ledger_url must be an http:// or https:// URL with a host, got "
                         + server);
             }
