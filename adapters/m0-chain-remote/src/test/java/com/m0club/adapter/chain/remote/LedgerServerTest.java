@@ -157,9 +157,13 @@ class LedgerServerTest {
                         assertThat(r.reason()).isEqualTo(LedgerRejection.Reason.TOO_LARGE);
                         assertThat(r.detail()).contains("at most 1000").contains("max_bundle_bytes");
                     });
+            // ... however far beyond (the server answers before the client has sent the whole body)
+            assertThatThrownBy(() -> client.reveal(new byte[8 << 20], new byte[32]))
+                    .isInstanceOfSatisfying(LedgerRejection.class, r -> assertThat(r.reason())
+                            .isEqualTo(LedgerRejection.Reason.TOO_LARGE));
         }
         assertThat(RemoteLedgerFailureTest.count(registry, "m0_ledger_server_requests", "reveal", "rejected"))
-                .isEqualTo(2);
+                .isEqualTo(3);
     }
 
     @Test
