@@ -77,6 +77,9 @@ public final class Main {
               ledger recover --truncate-at OFFSET [--data-dir DIR]
                                            cut a damaged local ledger journal at OFFSET (the node must be
                                            stopped; see docs/operations.md, Runbook: local ledger journal damaged)
+              ledger serve [--data-dir DIR] [--port N] [--host H]
+                                           serve the local ledger over HTTP to the processes that set
+                                           M0_LEDGER_URL (split topology; port 0 = a free one, printed)
               backtest --quotes Q.jsonl [--resolutions R.jsonl] [--markets FILE] --out DIR
                                            replay a quotes file through the engine stages; outputs.jsonl and,
                                            with resolutions, report.json and report.html (docs/quant.md)
@@ -475,16 +478,23 @@ public final class Main {
         return 0;
     }
 
-    /** {@code m0 ledger recover --truncate-at OFFSET}: the explicit recovery of a damaged local ledger journal. */
-    private static int ledger(List<String> argv, Map<String, String> env, PrintStream out) {
+    /**
+     * {@code m0 ledger recover --truncate-at OFFSET}: the explicit recovery of a damaged local ledger journal;
+     * {@code m0 ledger serve}: the local ledger over HTTP ({@link com.m0club.app.cli.LedgerServeCommand}).
+     */
+    private static int ledger(List<String> argv, Map<String, String> env, PrintStream out)
+            throws InterruptedException {
         Args args = Args.parse("ledger", argv, Set.of());
-        String sub = args.positional(0, "subcommand (ledger recover)");
+        String sub = args.positional(0, "subcommand (ledger recover|serve)");
+        if (sub.equals("serve")) {
+            return com.m0club.app.cli.LedgerServeCommand.serve(args, env, Main::loadConfig, out);
+        }
+        if (!sub.equals("recover")) {
+            throw new Args.UsageException("ledger: unknown subcommand '" + sub + "' (recover|serve)");
+        }
         String at = args.required("truncate-at", "the byte offset the ledger's refusal named");
         Optional<String> dataDir = args.option("data-dir");
         args.rejectUnknown();
-        if (!sub.equals("recover")) {
-            throw new Args.UsageException("ledger: unknown subcommand '" + sub + "' (only: recover)");
-        }
         long offset;
         try {
             offset = Long.parseLong(at);

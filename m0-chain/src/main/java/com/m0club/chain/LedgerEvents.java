@@ -9,7 +9,12 @@ import java.util.function.Consumer;
  */
 public interface LedgerEvents {
 
-    /** Up to {@code max} events from {@code fromIndexInclusive} on, in index order. */
+    /**
+     * Up to {@code max} events from {@code fromIndexInclusive} on, in index order; empty from
+     * {@link #nextEventIndex} on.
+     *
+     * @throws EventsExpiredException when {@code fromIndexInclusive} is below {@link #oldestEventIndex}
+     */
     List<LedgerEvent> events(long fromIndexInclusive, int max);
 
     /**

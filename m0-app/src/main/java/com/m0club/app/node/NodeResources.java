@@ -5,7 +5,6 @@ import com.m0club.adapter.view.redis.PayloadCodec;
 import com.m0club.adapter.view.redis.RedisView;
 import com.m0club.app.roles.Periodic;
 import com.m0club.chain.Ledger;
-import com.m0club.chain.local.LocalLedger;
 import com.m0club.eventlog.EventLog;
 import com.m0club.eventlog.InProcessEventLog;
 import com.m0club.eventlog.Topic;
@@ -39,8 +38,6 @@ import com.m0club.store.registry.MarketsFile;
 import com.m0club.store.registry.SignerSetStore;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,29 +167,20 @@ final class NodeResources {
     }
 
     /**
-     * The local ledger under {@code <data_dir>/ledger}, with the signer set and every market registered, registry
-     * changes carried to it every second, and its readiness check ({@code ledger}).
+     * The local ledger under {@code <data_dir>/ledger}, or the ledger server at {@code ledger_url} ({@link Ledgers}),
+     * with the signer set and every market registered, registry changes carried to it every second, and its readiness
+     * check ({@code ledger}, down while a ledger server cannot be reached).
      */
     Ledger ledger() {
         if (ledger == null) {
-            var config = options.config();
-            Ledger opened;
-            try {
-                opened = lifecycle.own("ledger", LocalLedger.builder(options.dataDir().resolve("ledger"))
-                        .clock(options.clock()).registry(registry)
-                        .maxEventsInMemory(config.get(M0Keys.LEDGER_MAX_EVENTS_IN_MEMORY))
-                        .snapshotEveryRecords(config.get(M0Keys.LEDGER_SNAPSHOT_INTERVAL_RECORDS))
-                        .retentionHours(config.get(M0Keys.LEDGER_RETENTION_HOURS)).open());
-            } catch (IOException e) {
-                throw new UncheckedIOException("the local ledger under " + options.dataDir().resolve("ledger")
-                        + " could not be opened: " + e.getMessage(), e);
-            }
+            Ledger opened = lifecycle.own("ledger", Ledgers.open(options.config(), options.dataDir().resolve("ledger"),
+                    options.clock(), registry));
             opened.registerSignerSet(signerSet());
             RegistryView view = registryView();
             for (Market m : view.list()) {
                 opened.registerMarket(m);
             }
-            checks.add(ReadinessCheck.of("ledger", () -> CheckResult.ok("slot " + opened.currentSlot())));
+            checks.add(Ledgers.readiness(opened));
             lifecycle.start(new Periodic("registry-to-ledger", Duration.ofSeconds(1),
                     new RegistryRefresh(view, opened)::run, taskErrors));
             ledger = opened;

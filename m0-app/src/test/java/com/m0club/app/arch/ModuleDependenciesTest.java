@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * and the runtime on the HTTP layer only, the signer agent (a security boundary) depends on the protocol and the HTTP
  * layer only, the ledger on the protocol only, the API reads the view port
  * (m0-view) and nothing else of the planes, the ports (view, event log) are used only by their producers and
- * consumers, the dev tooling (m0-devkit) and the backtest (m0-backtest) are used by the app alone, and nothing
+ * consumers and their adapters, an adapter (on its port, the protocol, the runtime and the HTTP layer) only by the
+ * app, the dev tooling (m0-devkit) and the backtest (m0-backtest) are used by the app alone, and nothing
  * depends on the app.
  */
 class ModuleDependenciesTest {
@@ -50,14 +51,14 @@ class ModuleDependenciesTest {
                 .whereLayer("devkit").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("adapter").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("publish").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("chain").mayOnlyBeAccessedByLayers("publish", "app")
+                .whereLayer("chain").mayOnlyBeAccessedByLayers("publish", "adapter", "app")
                 .whereLayer("signer").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("backtest", "devkit", "adapter", "app")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("publish", "app")
                 .whereLayer("view").mayOnlyBeAccessedByLayers("publish", "api", "adapter", "app")
                 .whereLayer("eventlog").mayOnlyBeAccessedByLayers("engine", "publish", "adapter", "app")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("store", "publish", "app")
-                .whereLayer("http").mayOnlyBeAccessedByLayers("runtime", "api", "signer", "app")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("runtime", "api", "signer", "adapter", "app")
                 .check(CLASSES);
     }
 

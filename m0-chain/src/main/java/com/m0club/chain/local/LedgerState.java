@@ -5,6 +5,7 @@ import com.m0club.chain.CommitRecord;
 import com.m0club.chain.EpochRecord;
 import com.m0club.chain.EpochRef;
 import com.m0club.chain.EpochStatus;
+import com.m0club.chain.EventsExpiredException;
 import com.m0club.chain.FinalizeReceipt;
 import com.m0club.chain.LedgerEvent;
 import com.m0club.chain.LedgerRejection;

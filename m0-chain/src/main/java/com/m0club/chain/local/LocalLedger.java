@@ -165,7 +165,7 @@ public final class LocalLedger implements Ledger {
         /**
          * Events kept in memory for {@link #events(long, int)} and late subscribers (default
          * {@value #DEFAULT_MAX_EVENTS_IN_MEMORY}); a reader whose cursor is older gets an
-         * {@link EventsExpiredException} naming the oldest index kept. Bounds the event list's heap.
+         * {@link com.m0club.chain.EventsExpiredException} naming the oldest index kept. Bounds the event list's heap.
          */
         public Builder maxEventsInMemory(int events) {
             if (events < 1) {

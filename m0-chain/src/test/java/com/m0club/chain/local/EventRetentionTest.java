@@ -3,6 +3,7 @@ package com.m0club.chain.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.m0club.chain.EventsExpiredException;
 import com.m0club.chain.LedgerEvent;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
@@ -20,6 +21,11 @@ class EventRetentionTest {
     @TempDir
     Path dir;
 
+    /** The harness every test uses: the local ledger itself here; a front over it where another suite extends this. */
+    Harness harness() throws java.io.IOException {
+        return new Harness(dir);
+    }
+
     private static LocalLedger bounded(Harness h, int max) throws java.io.IOException {
         return LocalLedger.builder(h.dir).clock(h.clock).registry(new PrometheusRegistry()).maxEventsInMemory(max)
                 .open();
@@ -27,17 +33,16 @@ class EventRetentionTest {
 
     @Test
     void eventsInMemoryAreBoundedAndOldCursorsGetAClearError() throws Exception {
-        try (Harness h = new Harness(dir)) {
-            h.ledger.close();
-            h.ledger = bounded(h, 16);
+        try (Harness h = harness()) {
+            h.replace(() -> bounded(h, 16));
             for (int seq = 1; seq <= 30; seq++) {
                 h.clock.advance(1_000);
                 h.publish(h.prepare(seq));
-                assertThat(h.ledger.eventsInMemory()).isLessThanOrEqualTo(16 + 2);
+                assertThat(h.local.eventsInMemory()).isLessThanOrEqualTo(16 + 2);
             }
             long next = h.ledger.nextEventIndex();
             assertThat(next).isEqualTo(30 * 4);
-            long first = h.ledger.firstEventIndex();
+            long first = h.local.firstEventIndex();
             assertThat(first).isGreaterThan(0);
             List<LedgerEvent> window = h.ledger.events(first, Integer.MAX_VALUE);
             assertThat(window).hasSize((int) (next - first));
@@ -49,11 +54,10 @@ class EventRetentionTest {
                     .hasMessageContaining("M0_LEDGER_MAX_EVENTS_IN_MEMORY").hasMessageContaining("oldest kept is");
 
             // restart: same indices, same window, same rule decisions (the next sequence is still 31)
-            h.ledger.close();
-            h.ledger = bounded(h, 16);
+            h.replace(() -> bounded(h, 16));
             assertThat(h.ledger.nextEventIndex()).isEqualTo(next);
-            assertThat(h.ledger.eventsInMemory()).isLessThanOrEqualTo(16 + 2);
-            long firstAfter = h.ledger.firstEventIndex();
+            assertThat(h.local.eventsInMemory()).isLessThanOrEqualTo(16 + 2);
+            long firstAfter = h.local.firstEventIndex();
             assertThat(h.ledger.events(Math.max(first, firstAfter), Integer.MAX_VALUE))
                     .isEqualTo(window.subList((int) (Math.max(first, firstAfter) - first), window.size()));
             assertThat(h.ledger.lastSequence(1)).isEqualTo(30);

@@ -80,7 +80,7 @@ class JournalRecoveryTest {
             long events = h.ledger.nextEventIndex();
             h.reopen();
             assertThat(snapshot(h.ledger, bundles)).isEqualTo(before);
-            assertThat(h.ledger.genesisMs()).isEqualTo(T0);
+            assertThat(h.local.genesisMs()).isEqualTo(T0);
             assertThat(h.ledger.currentSlot()).isEqualTo(slot);
             // The reopened ledger goes on where it stopped: the pending commitment can be revealed.
             h.clock.advance(400);

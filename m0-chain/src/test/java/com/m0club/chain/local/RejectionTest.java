@@ -44,9 +44,14 @@ class RejectionTest {
     Path dir;
     Harness h;
 
+    /** The harness every test uses: the local ledger itself here; a front over it where another suite extends this. */
+    Harness harness() throws java.io.IOException {
+        return new Harness(dir);
+    }
+
     @BeforeEach
     void open() throws Exception {
-        h = new Harness(dir);
+        h = harness();
         h.clock.advance(1_000);
     }
 
@@ -268,8 +273,8 @@ class RejectionTest {
     void tooLarge() throws Exception {
         h.close();
         h.registry = new PrometheusRegistry();
-        h.ledger = LocalLedger.builder(dir.resolve("small")).clock(h.clock).registry(h.registry)
-                .maxSignedBundleBytes(300).open();
+        h.replace(() -> LocalLedger.builder(dir.resolve("small")).clock(h.clock).registry(h.registry)
+                .maxSignedBundleBytes(300).open());
         Harness.Prepared p = h.prepare(1);
         expect(Reason.TOO_LARGE, () -> h.reveal(p), "bytes", "at most 300", "max_bundle_bytes");
     }

@@ -194,6 +194,19 @@ public final class M0Keys {
             .rule(Rule.betweenLong(1, 24L * 3650))
             .build();
 
+    public static final ConfigKey<URI> LEDGER_URL = ConfigKey.builder("ledger_url", ValueTypes.url("http", "https"))
+            .env("M0_LEDGER_URL").toml("ledger.url")
+            .description("ledger server (m0 ledger serve) this process uses instead of opening its own local ledger:"
+                    + " http(s)://host:port; unset = the local ledger under data_dir")
+            .build();
+
+    public static final ConfigKey<Path> LEDGER_AUTH_TOKEN_FILE = ConfigKey.builder("ledger_auth_token_file",
+                    ValueTypes.path())
+            .env("M0_LEDGER_AUTH_TOKEN_FILE").toml("ledger.auth_token_file")
+            .description("file with the bearer token of the ledger server: m0 ledger serve requires it on every"
+                    + " request, a process with ledger_url sends it")
+            .build();
+
     public static final ConfigKey<MarketTierPolicy> MARKET_TIER_POLICY = ConfigKey.builder("market_tier_policy",
                     ValueTypes.enumOf(MarketTierPolicy.class))
             .env("M0_MARKET_TIER_POLICY").toml("market.tier_policy")
@@ -380,6 +393,7 @@ public final class M0Keys {
             .keys(SIGNER_TLS_CA_FILE, SIGNER_TLS_CERT_FILE, SIGNER_TLS_KEY_FILE)
             .keys(WS_MAX_MESSAGE_BYTES, WS_MESSAGES_PER_SECOND, WS_MESSAGE_BURST)
             .keys(EVENTLOG_PARTITIONS, EVENTLOG_REPLICATION_FACTOR, EVENTLOG_RETENTION_HOURS)
+            .keys(LEDGER_URL, LEDGER_AUTH_TOKEN_FILE)
             .constraint("dev_signer_threshold must not exceed dev_signer_count",
                     config -> config.get(DEV_SIGNER_THRESHOLD) <= config.get(DEV_SIGNER_COUNT),
                     DEV_SIGNER_THRESHOLD, DEV_SIGNER_COUNT)
