@@ -8,6 +8,8 @@ package com.m0club.eventlog;
 public final class Topics {
     /** NormalizedEvent: ingestor -> aggregator. */
     public static final String EVENTS = "m0.events";
+    /** SourceHealth: ingestor -> aggregator (the markets of a degraded connector). */
+    public static final String SOURCE_HEALTH = "m0.source-health";
     /** FeatureVector: aggregator -> quant. */
     public static final String FEATURES = "m0.features";
     /** ModelOutput: quant -> bundler. */

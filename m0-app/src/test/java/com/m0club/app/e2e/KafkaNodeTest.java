@@ -79,7 +79,7 @@ class KafkaNodeTest {
 
         Run first = run(env, "eventlog", "init");
         assertThat(first.code()).as(first.err()).isZero();
-        assertThat(first.out()).contains("kafka " + broker.bootstrap() + ": ensuring 6 topics")
+        assertThat(first.out()).contains("kafka " + broker.bootstrap() + ": ensuring 7 topics")
                 .contains("m0.events: created (3 partitions, replication factor 1, retention 168 h)")
                 .contains("m0.withdrawn: created (3 partitions, replication factor 1, retention 168 h)");
         Run second = run(env, "eventlog", "init");

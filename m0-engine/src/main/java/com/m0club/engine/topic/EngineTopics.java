@@ -26,7 +26,7 @@ public final class EngineTopics {
      * The name of {@link #SOURCE_HEALTH}. It lives here until {@code com.m0club.eventlog.Topics} lists it beside the
      * others (that module is not changed by the connector work).
      */
-    public static final String SOURCE_HEALTH_NAME = "m0.source-health";
+    public static final String SOURCE_HEALTH_NAME = Topics.SOURCE_HEALTH;
     /** Ingest to aggregate: connector health per (source, market), so a degraded connector flags its markets. */
     public static final Topic<SourceHealth> SOURCE_HEALTH = Topic.of(SOURCE_HEALTH_NAME, SourceHealth.class,
             SourceHealth.SCHEMA_VERSION, SourceHealthCodec.INSTANCE);

@@ -34,8 +34,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class KafkaTopics {
     /** The topics every M0 deployment uses (docs/architecture.md, data flow). */
-    public static final List<String> M0_TOPICS = List.of(Topics.EVENTS, Topics.FEATURES, Topics.OUTPUTS,
-            Topics.BUNDLES, Topics.PUBLISHED, Topics.WITHDRAWN);
+    public static final List<String> M0_TOPICS = List.of(Topics.EVENTS, Topics.SOURCE_HEALTH,
+            Topics.FEATURES, Topics.OUTPUTS, Topics.BUNDLES, Topics.PUBLISHED, Topics.WITHDRAWN);
 
     private KafkaTopics() {}
 

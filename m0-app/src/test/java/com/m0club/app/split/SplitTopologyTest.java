@@ -1,0 +1,254 @@
+package com.m0club.app.split;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.m0club.api.verify.OfflineVerifier;
+import com.m0club.api.verify.VerificationReport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The oracle as separate OS processes over Kafka, PostgreSQL and Redis (issue 8): every role in its own JVM, two
+ * quant replicas sharing the partitions, two submitters of which one holds the lease, two API replicas fed by
+ * Redis. It waits for finalized epochs, checks that both API replicas serve the same verifiable values and that a
+ * WebSocket subscriber of each receives every value once, then kills each role in turn with SIGKILL (and the
+ * broker, Redis and PostgreSQL) and shows that publishing resumes by itself, that no bundle fails or is committed
+ * twice, and that every epoch that got a value is finalized. The recovery time of each fault is printed.
+ */
+@Tag("multiprocess")
+class SplitTopologyTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    @TempDir
+    Path dir;
+
+    /** A WebSocket client of {@code /v1/stream} that keeps each value message as market/bundle/status/sequence. */
+    static final class Subscriber implements WebSocket.Listener {
+        final List<String> values = new CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    JsonNode m = MAPPER.readTree(partial.toString());
+                    if (m.path("type").asText().equals("value")) {
+                        values.add(m.get("market_id").asText() + "/" + m.get("bundle_hash_hex").asText() + "/"
+                                + m.get("ledger_status").asText() + "/" + m.get("sequence").asLong());
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("not JSON: " + partial, e);
+                } finally {
+                    partial.setLength(0);
+                }
+            }
+            socket.request(1);
+            return null;
+        }
+
+        long lastSequence() {
+            return values.stream().mapToLong(v -> Long.parseLong(v.substring(v.lastIndexOf('/') + 1))).max()
+                    .orElse(0);
+        }
+    }
+
+    static WebSocket subscribe(RoleProcess api, Subscriber s) throws Exception {
+        return HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + api.apiPort() + "/v1/stream"),
+                s).get(30, TimeUnit.SECONDS);
+    }
+
+    static JsonNode json(RoleProcess api, String path) {
+        try {
+            var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.apiPort() + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? MAPPER.readTree(r.body()) : MAPPER.createObjectNode();
+        } catch (Exception e) {
+            return MAPPER.createObjectNode();
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + PATIENCE.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static <T> T awaitValue(String what, Supplier<Optional<T>> probe) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            Optional<T> v = probe.get();
+            if (v.isPresent()) {
+                return v.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + PATIENCE.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long queryLong(SplitTopology t, String sql) {
+        try (Connection c = DriverManager.getConnection(t.postgres.jdbcUrl()); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            throw new AssertionError(sql + ": " + e, e);
+        }
+    }
+
+    @Test
+    void everyEpochFinalizesAndServedValuesVerifyWhileEachRoleIsKilledInTurn() throws Exception {
+        SplitTopology.Builder b = SplitTopology.builder(dir)
+                .set("M0_ENV", "dev")
+                .set("M0_MARKETS_FILE", Path.of("..", "config", "markets.toml").toAbsolutePath().normalize()
+                        .toString())
+                .set("M0_DEV_EPOCH_WINDOW_MS", "15000")
+                .set("M0_DEV_FINALIZATION_DELAY_MS", "2000")
+                .set("M0_EVENTLOG_PARTITIONS", "4")
+                .role("bundler", "bundler,signer-agent")
+                .role("submitter-a", "submitter,reconciler")
+                .role("ingestor", "ingestor")
+                .role("aggregator", "aggregator")
+                .role("quant-1", "quant")
+                .role("quant-2", "quant")
+                .role("api-1", "api-gateway,realtime")
+                .role("api-2", "api-gateway,realtime");
+        try (SplitTopology t = b.start(PATIENCE)) {
+            RoleProcess api1 = t.process("api-1");
+            RoleProcess api2 = t.process("api-2");
+            Subscriber first1 = new Subscriber();
+            Subscriber on2 = new Subscriber();
+            WebSocket ws1 = subscribe(api1, first1);
+            WebSocket ws2 = subscribe(api2, on2);
+
+            // values flow through every process and both replicas serve the same verifiable values
+            try {
+                await("a finalized value on both API replicas", () -> first1.values.stream().anyMatch(v -> v.contains(
+                        "/FINALIZED/")) && on2.values.stream().anyMatch(v -> v.contains("/FINALIZED/")));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; api-1 got " + first1.values.size() + " values, last: "
+                        + first1.values.subList(Math.max(0, first1.values.size() - 5), first1.values.size())
+                        + "; api-2 got " + on2.values.size() + "; latest on api-1: "
+                        + json(api1, "/v1/markets/EPL_ARS_MCI/latest").path("ledger_status"), e);
+            }
+            String market = first1.values.getFirst().split("/")[0];
+            JsonNode latest = awaitValue("the same latest value of " + market + " on both replicas", () -> {
+                JsonNode a = json(api1, "/v1/markets/" + market + "/latest");
+                JsonNode c = json(api2, "/v1/markets/" + market + "/latest");
+                String ha = a.at("/proof/bundle_hash_hex").asText();
+                return !ha.isEmpty() && ha.equals(c.at("/proof/bundle_hash_hex").asText()) ? Optional.of(a)
+                        : Optional.empty();
+            });
+            long setId = latest.at("/proof/signer_set_id").asLong();
+            JsonNode signerSet = json(api1, "/v1/signer-sets/" + setId);
+            VerificationReport report = new OfflineVerifier(HTTP, Duration.ofSeconds(10)).verify(latest, signerSet);
+            assertThat(report.verified()).as(report.render()).isTrue();
+
+            // every role in turn, then the infrastructure: SIGKILL, restart, publishing resumes by itself
+            Map<String, Long> recoveryMs = new LinkedHashMap<>();
+            Subscriber restarted1 = new Subscriber();
+            for (String role : List.of("ingestor", "aggregator", "quant-1", "bundler", "submitter-a", "api-1")) {
+                RoleProcess p = t.process(role);
+                Subscriber watch = role.equals("api-1") ? on2 : first1;
+                long before = watch.lastSequence();
+                long t0 = System.nanoTime();
+                p.kill();
+                p.start().awaitReady(PATIENCE);
+                if (role.equals("api-1")) {
+                    ws1.abort();
+                    ws1 = subscribe(api1, restarted1);
+                    await("values on the restarted api-1", () -> !restarted1.values.isEmpty());
+                } else {
+                    await("a value published after " + role + " was killed", () -> watch.lastSequence() > before);
+                }
+                recoveryMs.put(role, (System.nanoTime() - t0) / 1_000_000);
+            }
+            faultRecovery(recoveryMs, "kafka broker", on2, () -> {
+                t.broker.kill();
+                t.broker.restart();
+            });
+            faultRecovery(recoveryMs, "redis", on2, () -> {
+                t.redis.kill();
+                t.redis.restart();
+            });
+            faultRecovery(recoveryMs, "postgresql", on2, () -> {
+                t.postgres.close();
+                t.postgres.start();
+            });
+
+            // invariants over everything that happened
+            long settled = on2.lastSequence();
+            await("publishing settled after the faults", () -> queryLong(t, "SELECT COUNT(*) FROM bundles WHERE"
+                    + " status IN ('SIGNED', 'COMMITTED') AND sequence < " + (settled - 2)) == 0);
+            assertThat(queryLong(t, "SELECT COUNT(*) FROM bundles WHERE status IN ('FAILED', 'MISMATCH')"))
+                    .as("bundles failed or mismatched").isZero();
+            assertThat(queryLong(t, "SELECT COUNT(*) FROM ledger_commit_audit")).as("commits without a record")
+                    .isZero();
+            long lastEpoch = queryLong(t, "SELECT MAX(epoch_id) FROM ledger_epochs");
+            await("every epoch before the last two finalized", () -> queryLong(t, "SELECT COUNT(*) FROM"
+                    + " ledger_epochs WHERE status <> 'FINALIZED' AND epoch_id < " + (lastEpoch - 1)) == 0);
+            assertThat(on2.values).as("each value once on api-2 (never restarted)").doesNotHaveDuplicates();
+            assertThat(first1.values).as("each value once on api-1 before its restart").doesNotHaveDuplicates();
+            assertThat(restarted1.values).as("each value once on the restarted api-1").doesNotHaveDuplicates();
+            JsonNode after = json(api2, "/v1/markets/" + market + "/latest");
+            assertThat(new OfflineVerifier(HTTP, Duration.ofSeconds(10)).verify(after, signerSet).verified())
+                    .isTrue();
+
+            StringBuilder table = new StringBuilder("recovery after SIGKILL (kill -> next value served):\n");
+            recoveryMs.forEach((k, v) -> table.append(String.format("  %-14s %6d ms%n", k, v)));
+            System.out.println(table);
+            ws1.abort();
+            ws2.abort();
+        }
+    }
+
+    @FunctionalInterface
+    interface Fault {
+        void inject() throws Exception;
+    }
+
+    private static void faultRecovery(Map<String, Long> recoveryMs, String name, Subscriber watch, Fault fault)
+            throws Exception {
+        long before = watch.lastSequence();
+        long t0 = System.nanoTime();
+        fault.inject();
+        await("a value published after the " + name + " fault", () -> watch.lastSequence() > before);
+        recoveryMs.put(name, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    static List<String> copy(List<String> values) {
+        return new ArrayList<>(values);
+    }
+}
