@@ -68,6 +68,13 @@ public final class Main {
               signer tls-init --out DIR [--agents N] [--client-id bundler] [--namespace m0-signer]
                                            create a dev CA, N agent server certificates and the bundler's
                                            client certificate (PEM, keys 0600; never overwrites)
+              signer-set register --id N --threshold M --key HEX[,HEX...] [--activate-at MS]
+                                           store a signer set (ACTIVE now, or PENDING until MS); staging
+                                           and prod refuse a threshold below 2
+              signer-set list              every signer set with status, threshold, activation and keys
+              signer-set agent-config --id N --out FILE
+                                           write the signer config (M0_SIGNER_CONFIG) of a set's agents: the
+                                           set and the registry's markets (never overwrites)
               signer-agent run             run one standalone signer agent (M0_SIGNER_* variables; see
                                            m0-signer/README.md); the same as java -jar m0-signer-agent.jar
               signer-agent recover --min-sequence N [--state-dir D --key FILE | --key-source SRC
@@ -117,6 +124,7 @@ public final class Main {
                 case "connector" -> connector(rest, env, out);
                 case "signer" -> signer(rest, out);
                 case "signer-agent" -> signerAgent(rest, env, out);
+                case "signer-set" -> signerSet(rest, env, out);
                 case "verify" -> verify(rest, out);
                 case "ledger" -> ledger(rest, env, out);
                 case "backtest" -> com.m0club.app.cli.BacktestCommand.run(rest, out, err);
@@ -524,6 +532,24 @@ public final class Main {
     }
 
     /** The configured database, or the dev profile's embedded one, opened for one command. */
+    /** {@code m0 signer-set register|list|agent-config} ({@link com.m0club.app.cli.SignerSetCommand}). */
+    private static int signerSet(List<String> argv, Map<String, String> env, PrintStream out) {
+        Config config = loadConfig(env);
+        try (DatabaseHandle db = openDatabase(config)) {
+            return com.m0club.app.cli.SignerSetCommand.run(argv, new com.m0club.app.cli.SignerSetCommand.Context() {
+                @Override
+                public com.m0club.store.postgres.Database database() {
+                    return db.database();
+                }
+
+                @Override
+                public com.m0club.runtime.config.Profile profile() {
+                    return config.profile();
+                }
+            }, out);
+        }
+    }
+
     private static DatabaseHandle openDatabase(Config config) {
         var registry = Metrics.newRegistry(BuildInfo.load(), M0Keys.summary(config));
         return DatabaseHandle.open(NodeOptions.fromConfig(config), registry);

@@ -68,6 +68,48 @@ public record SignerConfigFile(SignerSet signerSet, List<Market> markets) {
         return MarketDirectory.of(markets);
     }
 
+    /**
+     * The JSON an agent reads as {@code M0_SIGNER_CONFIG}, every field written out (no defaults left implicit), so
+     * {@link #parse} of it gives back {@code set} and {@code markets}. Deterministic: the same inputs give the same
+     * bytes (markets in the given order). {@code allow_single_signer} is written only for a threshold of 1.
+     */
+    public static String render(SignerSet set, List<Market> markets) {
+        var root = SignerWire.JSON.createObjectNode();
+        var s = root.putObject("signer_set");
+        s.put("id", set.id());
+        s.put("threshold", set.threshold());
+        var keys = s.putArray("keys");
+        set.keys().forEach(k -> keys.add(k.toHex()));
+        s.put("status", set.status().name());
+        s.put("activation_ms", set.activationMs());
+        if (set.threshold() == 1) {
+            s.put("allow_single_signer", true);
+        }
+        var array = root.putArray("markets");
+        for (Market m : markets) {
+            var n = array.addObject();
+            n.put("id", m.id().value());
+            n.put("domain", m.domain().name());
+            n.put("title", m.title());
+            n.put("tier", m.tier().name());
+            var outcomes = n.putArray("outcomes");
+            m.outcomes().forEach(o -> outcomes.add(o.value()));
+            n.put("status", m.status().name());
+            n.put("epoch_window_ms", m.schedule().epochWindowMs());
+            n.put("publish_cadence_ms", m.schedule().publishCadenceMs());
+            var t = n.putObject("timing");
+            t.put("finalization_delay_ms", m.timing().finalizationDelayMs());
+            t.put("max_reveal_delay_ms", m.timing().maxRevealDelayMs());
+            t.put("max_commit_staleness_ms", m.timing().maxCommitStalenessMs());
+            t.put("max_clock_skew_ms", m.timing().maxClockSkewMs());
+        }
+        try {
+            return SignerWire.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("rendering the signer config", e);
+        }
+    }
+
     public static SignerConfigFile load(Path file) {
         return parse(readJson(file), file.toString());
     }
