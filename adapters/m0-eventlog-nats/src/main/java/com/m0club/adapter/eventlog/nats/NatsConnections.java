@@ -1,0 +1,126 @@
+package com.m0club.adapter.eventlog.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Consumer;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.support.Status;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the NATS connections of the event log and of {@link NatsStreams}: the server list parsed and checked, reconnects
+ * forever, no reconnect buffer (a publish while the server is away fails at once instead of being sent later, after
+ * the caller was told it failed), and the client's events logged through SLF4J with credentials removed.
+ */
+final class NatsConnections {
+    private static final Logger LOG = LoggerFactory.getLogger(NatsConnections.class);
+    private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^@/\\s]*@");
+
+    private NatsConnections() {}
+
+    /**
+     * The server URLs of a comma-separated list, each {@code nats://host:port} or {@code tls://host:port} (user
+     * and password may be given as {@code nats://user:pass@host:port}).
+     *
+     * @throws IllegalArgumentException naming the entry (without its credentials) and the rule it breaks
+     */
+    static List<String> parseServers(String urls) {
+        Objects.requireNonNull(urls, "servers");
+        List<String> servers = new ArrayList<>();
+        for (String part : urls.split(",", -1)) {
+            String url = part.strip();
+            if (url.isEmpty()) {
+                throw new IllegalArgumentException("servers: empty entry in \"" + redact(urls) + "\" (a comma-separated"
+                        + " list of nats://host:port)");
+            }
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" is not a URL (nats://host:port)");
+            }
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equals("nats") || scheme.equals("tls"))) {
+                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" must use nats:// or tls://");
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" has no host");
+            }
+            if ((uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
+                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" must be nats://host:port only,"
+                        + " without a path or query");
+            }
+            servers.add(url);
+        }
+        return List.copyOf(servers);
+    }
+
+    /** {@code text} with every {@code scheme://user:password@} shortened to {@code scheme://***@}. */
+    static String redact(String text) {
+        return text == null ? "" : USER_INFO.matcher(text).replaceAll("$1***@");
+    }
+
+    /**
+     * A connection to {@code servers}, established before it returns.
+     *
+     * @throws IllegalStateException naming the servers (without credentials) when none accepted a connection
+     */
+    static Connection open(List<String> servers, String name, Duration connectTimeout, Duration reconnectWait,
+            ConnectionListener listener) {
+        Options options = Options.builder()
+                .servers(servers.toArray(String[]::new))
+                .connectionName(name)
+                .connectionTimeout(connectTimeout)
+                .maxReconnects(-1)
+                .reconnectWait(reconnectWait)
+                .reconnectBufferSize(0)
+                .errorListener(new LoggingErrorListener(name))
+                .connectionListener(listener)
+                .build();
+        try {
+            return Nats.connect(options);
+        } catch (IOException e) {
+            throw new IllegalStateException("NATS: could not connect to " + redact(String.join(",", servers)) + " ("
+                    + e.getClass().getSimpleName() + ": " + redact(e.getMessage()) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("NATS: interrupted while connecting to "
+                    + redact(String.join(",", servers)));
+        }
+    }
+
+    /** The client's asynchronous errors, through SLF4J, credentials removed. */
+    private record LoggingErrorListener(String name) implements ErrorListener {
+        @Override
+        public void errorOccurred(Connection conn, String error) {
+            LOG.warn("NATS {}: server error: {}", name, redact(error));
+        }
+
+        @Override
+        public void exceptionOccurred(Connection conn, Exception exp) {
+            LOG.warn("NATS {}: {}: {}", name, exp.getClass().getSimpleName(), redact(exp.getMessage()));
+        }
+
+        @Override
+        public void slowConsumerDetected(Connection conn, Consumer consumer) {
+            LOG.warn("NATS {}: slow consumer, messages are being dropped by the client", name);
+        }
+
+        @Override
+        public void pullStatusError(Connection conn, JetStreamSubscription sub, Status status) {
+            LOG.warn("NATS {}: pull status {} {}", name, status.getCode(), status.getMessage());
+        }
+    }
+}
