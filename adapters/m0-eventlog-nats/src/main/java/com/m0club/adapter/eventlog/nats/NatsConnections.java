@@ -101,26 +101,47 @@ final class NatsConnections {
         }
     }
 
-    /** The client's asynchronous errors, through SLF4J, credentials removed. */
-    private record LoggingErrorListener(String name) implements ErrorListener {
+    /**
+     * The client's asynchronous errors, through SLF4J, credentials removed; at most one WARN per 10 s (a server that
+     * stays away makes every reconnect attempt fail), the rest at DEBUG.
+     */
+    private static final class LoggingErrorListener implements ErrorListener {
+        private static final long WARN_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        private final String name;
+        private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong();
+
+        LoggingErrorListener(String name) {
+            this.name = name;
+        }
+
+        private void log(String what, String detail) {
+            long now = System.nanoTime();
+            long last = lastWarn.get();
+            if ((last == 0 || now - last > WARN_INTERVAL_NANOS) && lastWarn.compareAndSet(last, now)) {
+                LOG.warn("NATS {}: {}: {}", name, what, redact(detail));
+            } else {
+                LOG.debug("NATS {}: {}: {}", name, what, redact(detail));
+            }
+        }
+
         @Override
         public void errorOccurred(Connection conn, String error) {
-            LOG.warn("NATS {}: server error: {}", name, redact(error));
+            log("server error", error);
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            LOG.warn("NATS {}: {}: {}", name, exp.getClass().getSimpleName(), redact(exp.getMessage()));
+            log(exp.getClass().getSimpleName(), exp.getMessage());
         }
 
         @Override
         public void slowConsumerDetected(Connection conn, Consumer consumer) {
-            LOG.warn("NATS {}: slow consumer, messages are being dropped by the client", name);
+            log("slow consumer", "messages are being dropped by the client");
         }
 
         @Override
         public void pullStatusError(Connection conn, JetStreamSubscription sub, Status status) {
-            LOG.warn("NATS {}: pull status {} {}", name, status.getCode(), status.getMessage());
+            log("pull status " + status.getCode(), status.getMessage());
         }
     }
 }

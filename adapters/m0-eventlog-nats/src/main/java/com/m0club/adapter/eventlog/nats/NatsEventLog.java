@@ -124,6 +124,7 @@ public final class NatsEventLog implements EventLog {
     private final Counter skipped;
     private final Counter consumerErrors;
     private volatile CachedStatus cachedStatus;
+    private volatile boolean connectedOnce;
     private volatile boolean closed;
 
     private NatsEventLog(Builder b, PrometheusRegistry registry, InstantSource clock) {
@@ -145,6 +146,7 @@ public final class NatsEventLog implements EventLog {
         this.reconnectWait = b.reconnectWait;
         this.connection = NatsConnections.open(servers, "m0-eventlog", b.connectTimeout, reconnectWait,
                 new Listener());
+        this.connectedOnce = true;
         try {
             this.js = connection.jetStream(JetStreamOptions.builder().requestTimeout(publishTimeout).build());
             this.jsm = connection.jetStreamManagement(JetStreamOptions.builder()
@@ -154,31 +156,31 @@ public final class NatsEventLog implements EventLog {
             throw new IllegalStateException("NATS " + serversForLogs + ": JetStream is not available (start"
                     + " nats-server with -js): " + e.getMessage());
         }
-        this.published = Counter.builder().name("m0_eventlog_published_total")
-                .help("Records stored in the event log, by topic").labelNames("topic").register(registry);
-        this.dropped = Counter.builder().name("m0_eventlog_dropped_total")
-                .help("Publishes refused (not acknowledged by JetStream in time, stream limits, server away), by topic")
-                .labelNames("topic").register(registry);
-        this.handlerErrors = Counter.builder().name("m0_eventlog_handler_errors_total")
-                .help("Record handler failures (each attempt), by topic and consumer group")
-                .labelNames("topic", "group").register(registry);
-        this.skipped = Counter.builder().name("m0_eventlog_skipped_total")
-                .help("Records skipped: the handler failed every attempt, or the record did not decode; by topic and"
-                        + " consumer group")
-                .labelNames("topic", "group").register(registry);
-        this.consumerErrors = Counter.builder().name("m0_eventlog_consumer_errors_total")
-                .help("Consumer loop failures (server away, consumer lost, acknowledgement not sent), each retried"
-                        + " with backoff; by topic and consumer group")
-                .labelNames("topic", "group").register(registry);
-        GaugeWithCallback.builder().name("m0_eventlog_lag")
-                .help("Records published and not yet handled, by topic and consumer group")
-                .labelNames("topic", "group")
-                .callback(cb -> {
-                    for (NatsSubscription s : subscriptions.values()) {
-                        cb.call(s.lag(), s.topic(), s.group());
-                    }
-                })
-                .register(registry);
+        try {
+            this.published = counter(registry, "m0_eventlog_published_total", "Records stored in the event log, by topic",
+                    "topic");
+            this.dropped = counter(registry, "m0_eventlog_dropped_total", "Publishes refused (not acknowledged by"
+                    + " JetStream in time, stream limits, server away), by topic", "topic");
+            this.handlerErrors = counter(registry, "m0_eventlog_handler_errors_total", "Record handler failures (each"
+                    + " attempt), by topic and consumer group", "topic", "group");
+            this.skipped = counter(registry, "m0_eventlog_skipped_total", "Records skipped: the handler failed every"
+                    + " attempt, or the record did not decode; by topic and consumer group", "topic", "group");
+            this.consumerErrors = counter(registry, "m0_eventlog_consumer_errors_total", "Consumer loop failures"
+                    + " (server away, consumer lost, acknowledgement not sent), each retried with backoff; by topic"
+                    + " and consumer group", "topic", "group");
+            GaugeWithCallback.builder().name("m0_eventlog_lag")
+                    .help("Records published and not yet handled, by topic and consumer group")
+                    .labelNames("topic", "group")
+                    .callback(cb -> {
+                        for (NatsSubscription s : subscriptions.values()) {
+                            cb.call(s.lag(), s.topic(), s.group());
+                        }
+                    })
+                    .register(registry);
+        } catch (RuntimeException e) {
+            closeConnection(); // another log registered its metrics in this registry
+            throw e;
+        }
         this.keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "m0-eventlog-nats-keepalive");
             t.setDaemon(true);
@@ -188,6 +190,10 @@ public final class NatsEventLog implements EventLog {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    private static Counter counter(PrometheusRegistry registry, String name, String help, String... labels) {
+        return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
     }
 
     /** The partition a key maps to: {@code floorMod(key.hashCode(), partitions)}. */
@@ -422,12 +428,20 @@ public final class NatsEventLog implements EventLog {
     }
 
     private final class Listener implements ConnectionListener {
+        /** Whether the loss of the connection was logged (once per outage, not per reconnect attempt). */
+        private final java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
+
         @Override
         public void connectionEvent(Connection conn, Events type) {
             cachedStatus = null;
             switch (type) {
-                case DISCONNECTED -> LOG.warn("event log: NATS connection lost ({}); reconnecting", serversForLogs);
+                case DISCONNECTED -> {
+                    if (connectedOnce && !closed && away.compareAndSet(false, true)) {
+                        LOG.warn("event log: NATS connection lost ({}); reconnecting", serversForLogs);
+                    }
+                }
                 case RECONNECTED -> {
+                    away.set(false);
                     LOG.info("event log: NATS reconnected ({})", NatsConnections.redact(conn.getConnectedUrl()));
                     wakeConsumers();
                 }
