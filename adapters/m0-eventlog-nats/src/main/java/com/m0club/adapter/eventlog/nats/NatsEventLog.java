@@ -11,13 +11,14 @@ import com.m0club.eventlog.Subscription;
 import com.m0club.eventlog.Topic;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ConsumerContext;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.Message;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.NUID;
+import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.AccountStatistics;
 import io.nats.client.api.AckPolicy;
@@ -607,10 +608,11 @@ public final class NatsEventLog implements EventLog {
         final long cutoffMs;
         final boolean replay;
         final ReentrantLock lock = new ReentrantLock();
-        final Condition stopped = lock.newCondition();
+        final Condition signal = lock.newCondition(); // stop and wake
         volatile String consumerName;
         volatile Thread thread;
-        private ConsumerContext context;
+        /** A pull subscription bound to the consumer; null until opened and after a failure. */
+        private volatile JetStreamSubscription pullSub;
         private long replayNext = -1;
         private boolean waiting;
         private boolean stopping;
@@ -632,7 +634,7 @@ public final class NatsEventLog implements EventLog {
                     .start(this);
         }
 
-        /** Creates (or binds) this partition's consumer and its context. */
+        /** Creates (or binds) this partition's consumer and subscribes to it. */
         void open() throws IOException, JetStreamApiException {
             String stream = sub.state.stream;
             if (replay) {
@@ -658,8 +660,8 @@ public final class NatsEventLog implements EventLog {
                 consumerName = NatsNames.durable(sub.group, partition);
                 ensureDurable(stream);
             }
-            context = connection.getStreamContext(stream, JetStreamOptions.builder()
-                    .requestTimeout(publishTimeout).build()).getConsumerContext(consumerName);
+            unsubscribe();
+            pullSub = js.subscribe(null, PullSubscribeOptions.fastBind(stream, consumerName));
         }
 
         private void ensureDurable(String stream) throws IOException, JetStreamApiException {
@@ -715,7 +717,7 @@ public final class NatsEventLog implements EventLog {
             while (!isStopping()) {
                 long wakeupsBefore = wakeups;
                 try {
-                    if (context == null) {
+                    if (pullSub == null) {
                         open();
                     }
                     long started = System.nanoTime();
@@ -724,7 +726,7 @@ public final class NatsEventLog implements EventLog {
                         if (!isStopping() && wakeups == wakeupsBefore
                                 && System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(100)) {
                             // The pull ended at once (not connected, or the client refused it): do not spin.
-                            awaitStop(connection.getStatus() == Connection.Status.CONNECTED
+                            pause(connection.getStatus() == Connection.Status.CONNECTED
                                     ? ERROR_BACKOFF_MIN.toMillis() : reconnectWait.toMillis());
                         }
                         continue;
@@ -749,8 +751,8 @@ public final class NatsEventLog implements EventLog {
                     }
                     consumerErrors.labelValues(sub.topic(), sub.group).inc();
                     logError("consumer " + consumerName + " failed, retrying in " + backoff.toMillis() + " ms", e);
-                    context = null;
-                    awaitStop(backoff.toMillis());
+                    unsubscribe();
+                    pause(backoff.toMillis());
                     backoff = backoff.multipliedBy(2).compareTo(ERROR_BACKOFF_MAX) > 0 ? ERROR_BACKOFF_MAX
                             : backoff.multipliedBy(2);
                 }
@@ -781,9 +783,9 @@ public final class NatsEventLog implements EventLog {
                 lock.unlock();
             }
             try {
-                return context.next(POLL_WAIT);
-            } catch (InterruptedException e) {
-                return null;
+                // One record per pull: with max_ack_pending = 1 the server has no second one to give before the ack.
+                List<Message> got = pullSub.fetch(1, POLL_WAIT);
+                return got.isEmpty() ? null : got.getFirst();
             } finally {
                 lock.lock();
                 try {
@@ -976,7 +978,7 @@ public final class NatsEventLog implements EventLog {
             lock.lock();
             try {
                 while (!stopping && nanos > 0) {
-                    nanos = stopped.awaitNanos(nanos);
+                    nanos = signal.awaitNanos(nanos);
                 }
                 return stopping;
             } catch (InterruptedException e) {
@@ -986,11 +988,27 @@ public final class NatsEventLog implements EventLog {
             }
         }
 
+        /** Waits up to {@code millis}, less when stopped or woken (a reconnect: try again at once). */
+        void pause(long millis) {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            lock.lock();
+            try {
+                long seen = wakeups;
+                while (!stopping && wakeups == seen && nanos > 0) {
+                    nanos = signal.awaitNanos(nanos);
+                }
+            } catch (InterruptedException e) {
+                // stopped after the close timeout: the loop sees it
+            } finally {
+                lock.unlock();
+            }
+        }
+
         void stop() {
             lock.lock();
             try {
                 stopping = true;
-                stopped.signalAll();
+                signal.signalAll();
                 if (waiting && thread != null) {
                     thread.interrupt();
                 }
@@ -1004,6 +1022,7 @@ public final class NatsEventLog implements EventLog {
             lock.lock();
             try {
                 wakeups++;
+                signal.signalAll();
                 if (waiting && thread != null) {
                     thread.interrupt();
                 }
@@ -1012,10 +1031,40 @@ public final class NatsEventLog implements EventLog {
             }
         }
 
-        /** After the thread ended: deletes this instance's replay consumer (a durable keeps the group's position). */
+        /**
+         * After the thread ended: hands back a record that arrived for a pull cut short, ends the subscription and
+         * deletes this instance's replay consumer (a durable keeps the group's position).
+         */
         void release() {
+            JetStreamSubscription s = pullSub;
+            if (s != null) {
+                try {
+                    for (Message m = s.nextMessage(Duration.ofMillis(1)); m != null;
+                            m = s.nextMessage(Duration.ofMillis(1))) {
+                        settle(m, false);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.debug("event log {}: buffered records not handed back: {}", subject, e.toString());
+                }
+            }
+            unsubscribe();
             if (replay) {
                 deleteReplayConsumer();
+            }
+        }
+
+        /** Ends the pull subscription, if any (the server drops its waiting pulls: no interest). */
+        private void unsubscribe() {
+            JetStreamSubscription s = pullSub;
+            pullSub = null;
+            if (s != null) {
+                try {
+                    s.unsubscribe();
+                } catch (RuntimeException e) {
+                    LOG.debug("event log {}: unsubscribe failed: {}", subject, e.toString());
+                }
             }
         }
 
