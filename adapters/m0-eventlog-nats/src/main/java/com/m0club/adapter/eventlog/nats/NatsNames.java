@@ -113,7 +113,7 @@ final class NatsNames {
 
     /**
      * Checks the headers a publisher gives: names of printable ASCII without {@code ':'} (at most 128 characters),
-     * values of printable ASCII (at most 4096), and no name the log or NATS reserves ({@code m0-*}, {@code Nats-*}).
+     * values of printable ASCII neither beginning nor ending with a space (at most 4096), and no name the log or NATS reserves ({@code m0-*}, {@code Nats-*}).
      *
      * @throws IllegalArgumentException naming the header and the rule it breaks
      */
@@ -140,6 +140,10 @@ final class NatsNames {
             if (value.length() > MAX_HEADER_VALUE) {
                 throw new IllegalArgumentException("headers: value of " + name + " must be at most "
                         + MAX_HEADER_VALUE + " characters, got " + value.length());
+            }
+            if (!value.isEmpty() && (value.charAt(0) == ' ' || value.charAt(value.length() - 1) == ' ')) {
+                throw new IllegalArgumentException("headers: value of " + name + " must not begin or end with a space"
+                        + " (NATS drops it)");
             }
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);

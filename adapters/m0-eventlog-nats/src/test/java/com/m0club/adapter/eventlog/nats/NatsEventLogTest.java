@@ -100,7 +100,7 @@ class NatsEventLogTest {
         String key = "btc-usd/2026 ü"; // not ASCII and not a subject token: carried URL-encoded in a header
         int p = Math.floorMod(key.hashCode(), 4);
         assertThat(log.partitionFor(key)).isEqualTo(p);
-        log.publish(t, key, "v1", Map.of("traceparent", "00-abc-01"));
+        log.publish(t, key, "v1", Map.of("traceparent", "00-abc-01", "empty", "", "spaced", "a  b"));
 
         JetStreamManagement jsm = raw.jetStreamManagement();
         MessageInfo stored = jsm.getLastMessage(log.streamName(t.name()), t.name() + ".p" + p);
@@ -123,7 +123,7 @@ class NatsEventLogTest {
         assertThat(r.partition()).isEqualTo(p);
         assertThat(r.offset()).isEqualTo(stored.getSeq());
         assertThat(r.publishedAtMs()).as("the log's clock at publish").isEqualTo(publishedAt);
-        assertThat(r.headers()).isEqualTo(Map.of("traceparent", "00-abc-01"));
+        assertThat(r.headers()).isEqualTo(Map.of("traceparent", "00-abc-01", "empty", "", "spaced", "a  b"));
     }
 
     @Test
@@ -206,6 +206,8 @@ class NatsEventLogTest {
         assertThatThrownBy(() -> log.publish(t, "k", "v", Map.of("trace", "é")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trace")
                 .hasMessageContaining("ASCII");
+        assertThatThrownBy(() -> log.publish(t, "k", "v", Map.of("trace", "x ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("end with a space");
         assertThatThrownBy(() -> log.publish(t, "", "v")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("key");
         assertThat(counter(registry, "m0_eventlog_published_total", "topic", t.name())).isZero();
