@@ -112,6 +112,7 @@ public final class NatsEventLog implements EventLog {
     private final Duration maxBackoff;
     private final Duration closeTimeout;
     private final Duration reconnectWait;
+    private final Duration groupRetention;
 
     private final Connection connection;
     private final JetStream js;
@@ -145,6 +146,7 @@ public final class NatsEventLog implements EventLog {
         this.maxBackoff = b.maxBackoff;
         this.closeTimeout = b.closeTimeout;
         this.reconnectWait = b.reconnectWait;
+        this.groupRetention = b.groupRetention;
         this.connection = NatsConnections.open(servers, "m0-eventlog", b.connectTimeout, reconnectWait,
                 new Listener());
         this.connectedOnce = true;
@@ -675,6 +677,7 @@ public final class NatsEventLog implements EventLog {
                         .ackWait(ackWait)
                         .maxAckPending(1)
                         .deliverPolicy(sub.from instanceof SubscribeFrom.Latest ? DeliverPolicy.New : DeliverPolicy.All)
+                        .inactiveThreshold(groupRetention)
                         .build();
                 try {
                     jsm.addOrUpdateConsumer(stream, config);
@@ -694,9 +697,10 @@ public final class NatsEventLog implements EventLog {
                         + have.getAckPolicy() + ", deliver subject " + have.getDeliverSubject() + "; want a pull"
                         + " consumer on " + subject + " with explicit acks): delete it or rename the group");
             }
-            if (!ackWait.equals(have.getAckWait()) || have.getMaxAckPending() != 1) {
+            if (!ackWait.equals(have.getAckWait()) || have.getMaxAckPending() != 1
+                    || !groupRetention.equals(have.getInactiveThreshold())) {
                 jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder(have).ackWait(ackWait).maxAckPending(1)
-                        .build());
+                        .inactiveThreshold(groupRetention).build());
             }
         }
 
@@ -1096,6 +1100,7 @@ public final class NatsEventLog implements EventLog {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration reconnectWait = Duration.ofSeconds(1);
         private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration groupRetention = Duration.ofDays(7);
 
         private Builder() {}
 
@@ -1179,6 +1184,20 @@ public final class NatsEventLog implements EventLog {
         /** The pause between reconnect attempts while the server is away (default 1 s). */
         public Builder reconnectWait(Duration reconnectWait) {
             this.reconnectWait = positive("reconnectWait", reconnectWait);
+            return this;
+        }
+
+        /**
+         * How long a group's position outlives the group (default 7 days, as Kafka's {@code offsets.retention.minutes},
+         * at least 1 minute): the server deletes a durable consumer that no instance pulled from for that long (its
+         * {@code inactive_threshold}), so groups that are gone for good (per-process groups of replicas) do not pile
+         * up; a group that comes back later starts again from its {@code SubscribeFrom}.
+         */
+        public Builder groupRetention(Duration groupRetention) {
+            if (groupRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("groupRetention: must be at least 1 minute, got " + groupRetention);
+            }
+            this.groupRetention = groupRetention;
             return this;
         }
 

@@ -127,6 +127,26 @@ class NatsEventLogTest {
     }
 
     @Test
+    void aGroupIsOneDurablePullConsumerPerPartitionWithExplicitAcksOneRecordInFlightAndTheGroupRetention()
+            throws Exception {
+        NatsEventLog log = log(builder().groupRetention(Duration.ofHours(5)));
+        Topic<String> t = topic();
+        try (Subscription s = log.subscribe(t, "agg.v2", r -> {})) {
+            JetStreamManagement jsm = raw.jetStreamManagement();
+            for (int p = 0; p < 4; p++) {
+                var c = jsm.getConsumerInfo(log.streamName(t.name()), "agg_2ev2-p" + p).getConsumerConfiguration();
+                assertThat(c.getDurable()).isEqualTo("agg_2ev2-p" + p);
+                assertThat(c.getFilterSubject()).isEqualTo(t.name() + ".p" + p);
+                assertThat(c.getAckPolicy()).isEqualTo(io.nats.client.api.AckPolicy.Explicit);
+                assertThat(c.getMaxAckPending()).isEqualTo(1);
+                assertThat(c.getAckWait()).isEqualTo(Duration.ofSeconds(2));
+                assertThat(c.getInactiveThreshold()).isEqualTo(Duration.ofHours(5));
+                assertThat(c.getDeliverSubject()).as("pull").isNull();
+            }
+        }
+    }
+
+    @Test
     void aRecordThatDoesNotDecodeIsLoggedCountedTerminatedAndTheNextOneIsHandled() throws Exception {
         NatsEventLog log = log();
         Topic<String> t = topic();
