@@ -9,12 +9,8 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.support.Status;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,43 +25,6 @@ final class NatsConnections {
     private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^@/\\s]*@");
 
     private NatsConnections() {}
-
-    /**
-     * The server URLs of a comma-separated list, each {@code nats://host:port} or {@code tls://host:port} (user
-     * and password may be given as {@code nats://user:pass@host:port}).
-     *
-     * @throws IllegalArgumentException naming the entry (without its credentials) and the rule it breaks
-     */
-    static List<String> parseServers(String urls) {
-        Objects.requireNonNull(urls, "servers");
-        List<String> servers = new ArrayList<>();
-        for (String part : urls.split(",", -1)) {
-            String url = part.strip();
-            if (url.isEmpty()) {
-                throw new IllegalArgumentException("servers: empty entry in \"" + redact(urls) + "\" (a comma-separated"
-                        + " list of nats://host:port)");
-            }
-            URI uri;
-            try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" is not a URL (nats://host:port)");
-            }
-            String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equals("nats") || scheme.equals("tls"))) {
-                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" must use nats:// or tls://");
-            }
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" has no host");
-            }
-            if ((uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
-                throw new IllegalArgumentException("servers: \"" + redact(url) + "\" must be nats://host:port only,"
-                        + " without a path or query");
-            }
-            servers.add(url);
-        }
-        return List.copyOf(servers);
-    }
 
     /** {@code text} with every {@code scheme://user:password@} shortened to {@code scheme://***@}. */
     static String redact(String text) {

@@ -1105,11 +1105,11 @@ public final class NatsEventLog implements EventLog {
         private Builder() {}
 
         /**
-         * The NATS servers: a comma-separated list of {@code nats://host:port} (or {@code tls://}); required.
+         * The NATS servers, {@code nats://host:port[,host:port]} ({@link NatsServers}; {@code tls://} too); required.
          * Credentials in a URL ({@code nats://user:pass@host:port}) are used and never logged.
          */
         public Builder servers(String urls) {
-            this.servers = NatsConnections.parseServers(urls);
+            this.servers = NatsServers.parse(urls).urls();
             return this;
         }
 

@@ -60,14 +60,14 @@ public final class NatsStreams implements AutoCloseable {
     private final JetStreamManagement jsm;
 
     /**
-     * Connects to {@code servers} (a comma-separated list of {@code nats://host:port}).
+     * Connects to {@code servers} ({@code nats://host:port[,host:port]}, see {@link NatsServers}).
      *
      * @throws IllegalArgumentException when the server list is malformed
      * @throws IllegalStateException when no server accepts a connection, or JetStream is not enabled on it
      */
     public NatsStreams(String servers, StreamSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        List<String> urls = NatsConnections.parseServers(servers);
+        List<String> urls = NatsServers.parse(servers).urls();
         this.connection = NatsConnections.open(urls, "m0-eventlog-admin", Duration.ofSeconds(5),
                 Duration.ofSeconds(1), (conn, event) -> LOG.debug("NATS m0-eventlog-admin: {}", event));
         try {
