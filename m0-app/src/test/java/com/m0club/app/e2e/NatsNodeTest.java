@@ -7,7 +7,11 @@ import com.m0club.adapter.eventlog.nats.testing.NatsServerProcess;
 import com.m0club.app.Main;
 import com.m0club.app.node.NodeOptions;
 import com.m0club.app.node.OracleNode;
+import com.m0club.chain.LedgerEvent;
 import com.m0club.runtime.config.M0Keys;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -15,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node on NATS JetStream ({@code M0_EVENTLOG_URL=nats://...}) against a real nats-server of the test's own: it
- * refuses to start before {@code m0 eventlog init} created the streams, init is idempotent, and the node's
- * {@code eventlog} readiness check follows the server down and up again.
+ * refuses to start before {@code m0 eventlog init} created the streams, init is idempotent, the node's
+ * {@code eventlog} readiness check follows the server down and up again, and a whole dev node runs its pipeline
+ * through the streams.
  */
 class NatsNodeTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -98,6 +104,37 @@ class NatsNodeTest {
 
             server.restart();
             DevNode.await("readiness up again", DevNode.PATIENCE, () -> status(node) == 200);
+        }
+    }
+
+    @Test
+    void theWholeOracleRunsOnNatsFromQuotesToRevealedBundlesWithEveryTopicCarriedByItsStream() throws Exception {
+        try (NatsServerProcess own = NatsServerProcess.start();
+                Connection raw = Nats.connect(own.url())) {
+            Map<String, String> env = new HashMap<>(DevNode.env(dir.resolve("node")));
+            env.put("M0_EVENTLOG_URL", own.url());
+            env.put("M0_EVENTLOG_PARTITIONS", "4");
+            Run init = run(env, "eventlog", "init");
+            assertThat(init.code()).as(init.out() + init.err()).isZero();
+            NodeOptions options = NodeOptions.fromConfig(M0Keys.load(env, Optional.empty())).withPorts(0, 0, 0)
+                    .withPostgresBinaries(DevNode.postgresBinaries());
+            Files.createDirectories(options.dataDir());
+            try (OracleNode node = OracleNode.start(options)) {
+                DevNode.awaitValue("a bundle revealed on the ledger", DevNode.PATIENCE, () -> DevNode.events(
+                        node.ledger(), LedgerEvent.Revealed.class).isEmpty() ? Optional.empty() : Optional.of(true));
+                JetStreamManagement jsm = raw.jetStreamManagement();
+                for (String stream : List.of("M0_m0_events", "M0_m0_features", "M0_m0_outputs", "M0_m0_bundles")) {
+                    assertThat(jsm.getStreamInfo(stream).getStreamState().getMsgCount()).as(stream).isPositive();
+                }
+                DevNode.awaitValue("a reconciled value on m0.published", DevNode.PATIENCE, () -> {
+                    try {
+                        return jsm.getStreamInfo("M0_m0_published").getStreamState().getMsgCount() > 0
+                                ? Optional.of(true) : Optional.empty();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
         }
     }
 
