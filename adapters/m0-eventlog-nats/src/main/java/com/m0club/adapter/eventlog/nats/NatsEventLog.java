@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * headers {@code m0-schema-version}, {@code m0-published-at-ms} (the log's clock) and {@code m0-key} travel beside it
  * with the publisher's own. {@code publish} returns once JetStream acknowledged the record (stored); a record not
  * acknowledged within the publish timeout, refused by the stream's limits, or published while the server is away fails
- * with {@link EventLogFullException}, counted in {@code m0_eventlog_dropped_total{topic}}. Nothing is buffered for
+ * with {@link EventLogFullException}, counted in {@code m0_eventlog_dropped_total{topic}} and
+ * {@code m0_eventlog_publish_errors_total{topic,reason}} ({@code timeout}, {@code unreachable}, {@code rejected},
+ * {@code missing_topic}). Nothing is buffered for
  * later: a failed publish was not stored by this call (a timed-out one may still have been, at-least-once).
  *
  * <h2>Consuming</h2>
@@ -70,9 +72,9 @@ import org.slf4j.LoggerFactory;
  * that throws is retried with exponential backoff (counted in {@code m0_eventlog_handler_errors_total}), after
  * {@code maxAttempts} it is logged, counted in {@code m0_eventlog_skipped_total} and terminated (never redelivered).
  * A record that does not decode (no or bad headers, another schema version, a malformed payload) is logged, counted
- * as skipped and terminated. While a handler runs the log tells the server it is in progress, so a slow handler is not
- * redelivered; a process that dies mid-record has its record redelivered after {@code ackWait}. Closing a subscription
- * hands the unhandled record back at once (nak).
+ * in {@code m0_eventlog_malformed_total{topic,group}} and terminated. While a handler runs the log tells the server it
+ * is in progress, so a slow handler is not redelivered; a process that dies mid-record has its record redelivered
+ * after {@code ackWait}. Closing a subscription hands the unhandled record back at once (nak).
  *
  * <p>{@link SubscribeFrom#EARLIEST} and {@link SubscribeFrom#LATEST} apply when the durable consumer is created (the
  * group has no position yet); afterwards the durable's position is kept across restarts. {@link SubscribeFrom#replay}
@@ -83,7 +85,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Failures</h2>
  * The connection reconnects forever. {@link #status()} is up while the connection is CONNECTED and a JetStream account
  * request answers (cached for a second). A consumer loop never dies: a failure (server away, consumer lost) is logged,
- * counted in {@code m0_eventlog_consumer_errors_total{topic,group}}, backed off, and the consumer re-opened.
+ * counted in {@code m0_eventlog_consumer_errors_total{topic,group,operation}} ({@code consumer}, {@code pull},
+ * {@code ack}, {@code lag}), backed off, and the consumer re-opened. A topic whose stream is missing or has another
+ * number of partitions counts in {@code m0_eventlog_missing_topic_total{topic}}.
  * {@code m0_eventlog_lag{topic,group}} is the group's {@code num_pending + num_ack_pending} over its partitions.
  *
  * <p>Metrics are registered in the registry given to the builder: one event log per registry.
@@ -124,6 +128,9 @@ public final class NatsEventLog implements EventLog {
     private final Counter dropped;
     private final Counter handlerErrors;
     private final Counter skipped;
+    private final Counter publishErrors;
+    private final Counter missingTopic;
+    private final Counter malformed;
     private final Counter consumerErrors;
     private volatile CachedStatus cachedStatus;
     private volatile boolean connectedOnce;
@@ -166,11 +173,17 @@ public final class NatsEventLog implements EventLog {
                     + " JetStream in time, stream limits, server away), by topic", "topic");
             this.handlerErrors = counter(registry, "m0_eventlog_handler_errors_total", "Record handler failures (each"
                     + " attempt), by topic and consumer group", "topic", "group");
-            this.skipped = counter(registry, "m0_eventlog_skipped_total", "Records skipped: the handler failed every"
-                    + " attempt, or the record did not decode; by topic and consumer group", "topic", "group");
-            this.consumerErrors = counter(registry, "m0_eventlog_consumer_errors_total", "Consumer loop failures"
-                    + " (server away, consumer lost, acknowledgement not sent), each retried with backoff; by topic"
-                    + " and consumer group", "topic", "group");
+            this.skipped = counter(registry, "m0_eventlog_skipped_total", "Records skipped after the handler failed"
+                    + " every attempt, by topic and consumer group", "topic", "group");
+            this.publishErrors = counter(registry, "m0_eventlog_publish_errors_total", "Failed publishes by topic and"
+                    + " reason: timeout, unreachable, rejected, missing_topic", "topic", "reason");
+            this.missingTopic = counter(registry, "m0_eventlog_missing_topic_total", "Uses of a topic whose JetStream"
+                    + " stream does not exist (or has another number of partitions): run m0 eventlog init", "topic");
+            this.malformed = counter(registry, "m0_eventlog_malformed_total", "Records skipped because they do not"
+                    + " decode (m0-* headers, schema version, payload), by topic and group", "topic", "group");
+            this.consumerErrors = counter(registry, "m0_eventlog_consumer_errors_total", "Consumer failures by topic,"
+                    + " group and operation (consumer: create or bind, pull, ack, lag), each retried with backoff",
+                    "topic", "group", "operation");
             GaugeWithCallback.builder().name("m0_eventlog_lag")
                     .help("Records published and not yet handled, by topic and consumer group")
                     .labelNames("topic", "group")
@@ -231,7 +244,11 @@ public final class NatsEventLog implements EventLog {
         try {
             state = verified(topic);
         } catch (Unreachable u) {
-            throw drop(topic, p, key, u.getMessage());
+            throw drop(topic, p, key, "unreachable", u.getMessage());
+        } catch (IllegalStateException e) {
+            dropped.labelValues(topic.name()).inc();
+            publishErrors.labelValues(topic.name(), "missing_topic").inc();
+            throw e;
         }
         byte[] payload = topic.encode(record);
         Headers h = new Headers();
@@ -241,26 +258,28 @@ public final class NatsEventLog implements EventLog {
         h.put(NatsNames.KEY, NatsNames.encodeKey(key));
         Connection.Status status = connection.getStatus();
         if (status != Connection.Status.CONNECTED) {
-            throw drop(topic, p, key, "NATS " + serversForLogs + " is not reachable (connection " + status + ")");
+            throw drop(topic, p, key, "unreachable", "NATS " + serversForLogs + " is not reachable (connection "
+                    + status + ")");
         }
         try {
             js.publish(NatsNames.subject(topic.name(), p), h, payload,
                     PublishOptions.builder().expectedStream(state.stream).build());
         } catch (IOException e) {
-            throw drop(topic, p, key, "JetStream did not acknowledge within " + publishTimeout.toMillis() + " ms ("
+            throw drop(topic, p, key, "timeout", "JetStream did not acknowledge within " + publishTimeout.toMillis() + " ms ("
                     + NatsConnections.redact(e.getMessage()) + ")");
         } catch (JetStreamApiException e) {
-            throw drop(topic, p, key, "JetStream refused it: " + e.getMessage());
+            throw drop(topic, p, key, "rejected", "JetStream refused it: " + e.getMessage());
         } catch (RuntimeException e) {
             requireOpen();
-            throw drop(topic, p, key, "NATS " + serversForLogs + " is not reachable ("
+            throw drop(topic, p, key, "unreachable", "NATS " + serversForLogs + " is not reachable ("
                     + NatsConnections.redact(e.getMessage()) + ")");
         }
         published.labelValues(topic.name()).inc();
     }
 
-    private EventLogFullException drop(Topic<?> topic, int partition, String key, String why) {
+    private EventLogFullException drop(Topic<?> topic, int partition, String key, String reason, String why) {
         dropped.labelValues(topic.name()).inc();
+        publishErrors.labelValues(topic.name(), reason).inc();
         return new EventLogFullException(topic.name(), partition, "event log " + topic.name() + "/" + partition
                 + ": record for key " + key + " not stored: " + why);
     }
@@ -399,6 +418,7 @@ public final class NatsEventLog implements EventLog {
                 info = jsm.getStreamInfo(state.stream);
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                    missingTopic.labelValues(topic.name()).inc();
                     throw new IllegalStateException("topic " + topic.name() + ": JetStream stream " + state.stream
                             + " does not exist; create the streams first (m0 eventlog init, NatsStreams) with "
                             + partitions + " partitions and prefix " + prefix);
@@ -410,6 +430,7 @@ public final class NatsEventLog implements EventLog {
             }
             int have = NatsStreams.partitionsOf(state.stream, topic.name(), info.getConfiguration().getSubjects());
             if (have != partitions) {
+                missingTopic.labelValues(topic.name()).inc();
                 throw new IllegalStateException("topic " + topic.name() + ": stream " + state.stream + " has " + have
                         + " partitions but this event log is configured with " + partitions + " (keys would go to"
                         + " the wrong partitions): use the same number as m0 eventlog init");
@@ -720,6 +741,7 @@ public final class NatsEventLog implements EventLog {
             Duration backoff = ERROR_BACKOFF_MIN;
             while (!isStopping()) {
                 long wakeupsBefore = wakeups;
+                String operation = pullSub == null ? "consumer" : "pull";
                 try {
                     if (pullSub == null) {
                         open();
@@ -753,8 +775,8 @@ public final class NatsEventLog implements EventLog {
                     if (wakeups != wakeupsBefore) {
                         continue; // woken by a reconnect while the client was setting up its pull
                     }
-                    consumerErrors.labelValues(sub.topic(), sub.group).inc();
-                    logError("consumer " + consumerName + " failed, retrying in " + backoff.toMillis() + " ms", e);
+                    consumerErrors.labelValues(sub.topic(), sub.group, operation).inc();
+                    logError(operation + " on consumer " + consumerName + " failed, retrying in " + backoff.toMillis() + " ms", e);
                     unsubscribe();
                     pause(backoff.toMillis());
                     backoff = backoff.multipliedBy(2).compareTo(ERROR_BACKOFF_MAX) > 0 ? ERROR_BACKOFF_MAX
@@ -807,7 +829,7 @@ public final class NatsEventLog implements EventLog {
             try {
                 record = decode(m, seq);
             } catch (IllegalArgumentException e) { // RecordFormatException, a key that does not decode
-                skipped.labelValues(sub.topic(), sub.group).inc();
+                malformed.labelValues(sub.topic(), sub.group).inc();
                 LOG.error("event log {} group {}: record at {} seq {} does not decode, skipping it: {}", sub.topic(),
                         sub.group, subject, seq, e.getMessage());
                 settle(m, true);
@@ -926,7 +948,7 @@ public final class NatsEventLog implements EventLog {
                     m.ack();
                     return;
                 } catch (RuntimeException e) {
-                    consumerErrors.labelValues(sub.topic(), sub.group).inc();
+                    consumerErrors.labelValues(sub.topic(), sub.group, "ack").inc();
                     if (System.nanoTime() > deadline || isStopping()) {
                         logError("ack of seq " + seq + " not sent; the server will redeliver the record", e);
                         return;
@@ -945,7 +967,7 @@ public final class NatsEventLog implements EventLog {
                     m.nak();
                 }
             } catch (RuntimeException e) {
-                consumerErrors.labelValues(sub.topic(), sub.group).inc();
+                consumerErrors.labelValues(sub.topic(), sub.group, "ack").inc();
                 logError((terminate ? "term" : "nak") + " not sent; the server will redeliver after the ack wait", e);
             }
         }
@@ -962,6 +984,7 @@ public final class NatsEventLog implements EventLog {
                 ConsumerInfo info = jsm.getConsumerInfo(sub.state.stream, name);
                 lagValue = info.getNumPending() + info.getNumAckPending();
             } catch (IOException | JetStreamApiException | RuntimeException e) {
+                consumerErrors.labelValues(sub.topic(), sub.group, "lag").inc();
                 LOG.debug("event log {} group {}: lag of {} unknown: {}", sub.topic(), sub.group, name, e.toString());
             }
             return lagValue;

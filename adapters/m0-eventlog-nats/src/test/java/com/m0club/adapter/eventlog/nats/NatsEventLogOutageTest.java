@@ -86,6 +86,8 @@ class NatsEventLogOutageTest {
                     .isInstanceOf(EventLogFullException.class)
                     .hasMessageContaining("not stored").hasMessageContaining("not reachable");
             assertThat(counter(registry, "m0_eventlog_dropped_total", "topic", topic.name())).isEqualTo(1);
+            assertThat(counter(registry, "m0_eventlog_publish_errors_total", "topic", topic.name(), "reason",
+                    "unreachable")).isEqualTo(1);
 
             server.restart();
             await("status up", () -> log.status().reachable());

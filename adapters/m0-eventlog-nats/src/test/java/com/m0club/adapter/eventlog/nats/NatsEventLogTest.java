@@ -166,7 +166,8 @@ class NatsEventLogTest {
             await("nothing left", () -> s.lag() == 0);
         }
         assertThat(seen).containsExactly("good");
-        assertThat(counter(registry, "m0_eventlog_skipped_total", "topic", t.name(), "group", "g")).isEqualTo(4);
+        assertThat(counter(registry, "m0_eventlog_malformed_total", "topic", t.name(), "group", "g")).isEqualTo(4);
+        assertThat(counter(registry, "m0_eventlog_skipped_total", "topic", t.name())).isZero();
         assertThat(counter(registry, "m0_eventlog_handler_errors_total", "topic", t.name())).isZero();
 
         // Terminated, not handed back: a new instance of the group finds nothing to do.
@@ -241,6 +242,10 @@ class NatsEventLogTest {
                 .hasMessageContaining(log.streamName(t.name())).hasMessageContaining("m0 eventlog init");
         assertThatThrownBy(() -> log.publish(t, "k", "v")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("m0 eventlog init");
+        assertThat(counter(registry, "m0_eventlog_missing_topic_total", "topic", t.name())).isEqualTo(2);
+        assertThat(counter(registry, "m0_eventlog_publish_errors_total", "topic", t.name(), "reason",
+                "missing_topic")).isEqualTo(1);
+        assertThat(counter(registry, "m0_eventlog_dropped_total", "topic", t.name())).isEqualTo(1);
     }
 
     @Test
@@ -292,7 +297,7 @@ class NatsEventLogTest {
     }
 
     @Test
-    void theMetricsHaveTheInProcessLogsNames() throws Exception {
+    void theMetricsHaveTheNamesOfTheInProcessAndKafkaLogs() throws Exception {
         NatsEventLog log = log();
         Topic<String> t = topic();
         log.publish(t, "k", "v");
@@ -302,7 +307,8 @@ class NatsEventLogTest {
             List<String> names = registry.scrape().stream().map(MetricSnapshot::getMetadata)
                     .map(m -> m.getName()).toList();
             assertThat(names).contains("m0_eventlog_published", "m0_eventlog_dropped", "m0_eventlog_handler_errors",
-                    "m0_eventlog_skipped", "m0_eventlog_lag", "m0_eventlog_consumer_errors");
+                    "m0_eventlog_skipped", "m0_eventlog_lag", "m0_eventlog_consumer_errors",
+                    "m0_eventlog_publish_errors", "m0_eventlog_missing_topic", "m0_eventlog_malformed");
         }
         assertThat(counter(registry, "m0_eventlog_published_total", "topic", t.name())).isEqualTo(1);
     }
