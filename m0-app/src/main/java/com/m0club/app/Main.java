@@ -13,6 +13,7 @@ import com.m0club.app.node.DatabaseHandle;
 import com.m0club.app.node.NodeOptions;
 import com.m0club.app.node.OracleNode;
 import com.m0club.app.node.StartChecks;
+import com.m0club.engine.topic.EngineTopics;
 import com.m0club.protocol.ProtocolException;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.registry.Market;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -305,10 +307,13 @@ public final class Main {
         }
         var settings = new StreamSettings("M0", partitions, replicas, Duration.ofHours(hours));
         String what = partitions + " partitions, " + replicas + " replica(s), max age " + hours + " h";
-        out.println("nats " + servers + ": ensuring " + NatsStreams.M0_TOPICS.size() + " streams with " + what);
+        // Every name of Topics, and m0.source-health, which m0-engine defines until Topics lists it.
+        List<String> topics = Stream.concat(NatsStreams.M0_TOPICS.stream(),
+                Stream.of(EngineTopics.SOURCE_HEALTH_NAME)).distinct().toList();
+        out.println("nats " + servers + ": ensuring " + topics.size() + " streams with " + what);
         int bad = 0;
         try (NatsStreams streams = new NatsStreams(url, settings)) {
-            for (String topic : NatsStreams.M0_TOPICS) {
+            for (String topic : topics) {
                 try {
                     out.println(streams.ensure(topic) + " (" + what + ")");
                 } catch (IllegalStateException e) {
@@ -318,7 +323,7 @@ public final class Main {
             }
         }
         if (bad > 0) {
-            out.println("eventlog init: " + bad + " of " + NatsStreams.M0_TOPICS.size() + " streams do not match the"
+            out.println("eventlog init: " + bad + " of " + topics.size() + " streams do not match the"
                     + " configuration (see above)");
             return 1;
         }

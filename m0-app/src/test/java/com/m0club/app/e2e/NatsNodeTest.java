@@ -85,9 +85,10 @@ class NatsNodeTest {
 
         Run first = run(env, "eventlog", "init");
         assertThat(first.code()).as(first.err()).isZero();
-        assertThat(first.out()).contains("nats " + server.url() + ": ensuring 6 streams")
+        assertThat(first.out()).contains("nats " + server.url() + ": ensuring 7 streams")
                 .contains("m0.events -> stream M0_m0_events: created (3 partitions, 1 replica(s), max age 168 h)")
-                .contains("m0.withdrawn -> stream M0_m0_withdrawn: created");
+                .contains("m0.withdrawn -> stream M0_m0_withdrawn: created")
+                .contains("m0.source-health -> stream M0_m0_source-health: created");
         Run second = run(env, "eventlog", "init");
         assertThat(second.code()).isZero();
         assertThat(second.out()).contains("m0.features -> stream M0_m0_features: unchanged").doesNotContain("created");
