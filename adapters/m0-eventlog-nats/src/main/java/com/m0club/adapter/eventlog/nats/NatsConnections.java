@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the NATS connections of the event log and of {@link NatsStreams}: the server list parsed and checked, reconnects
- * forever, no reconnect buffer (a publish while the server is away fails at once instead of being sent later, after
- * the caller was told it failed), and the client's events logged through SLF4J with credentials removed.
+ * Opens the NATS connections of the event log and of {@link NatsStreams}: reconnects forever, no reconnect buffer (a
+ * publish while the server is away fails at once instead of being sent later, after the caller was told it failed),
+ * and the client's events logged through SLF4J with credentials removed.
  */
 final class NatsConnections {
     private static final Logger LOG = LoggerFactory.getLogger(NatsConnections.class);

@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * acknowledged within the publish timeout, refused by the stream's limits, or published while the server is away fails
  * with {@link EventLogFullException}, counted in {@code m0_eventlog_dropped_total{topic}} and
  * {@code m0_eventlog_publish_errors_total{topic,reason}} ({@code timeout}, {@code unreachable}, {@code rejected},
- * {@code missing_topic}). Nothing is buffered for
- * later: a failed publish was not stored by this call (a timed-out one may still have been, at-least-once).
+ * {@code missing_topic}; {@code interrupted}: the publishing thread was interrupted, {@code IllegalStateException}).
+ * Nothing is buffered for later: a failed publish was not stored by this call (a timed-out one may still have been,
+ * at-least-once).
  *
  * <h2>Consuming</h2>
  * Each (topic, group, partition) is a durable pull consumer {@code <group>-p<N>} filtered to the partition's subject,
@@ -167,8 +168,8 @@ public final class NatsEventLog implements EventLog {
                     + " nats-server with -js): " + e.getMessage());
         }
         try {
-            this.published = counter(registry, "m0_eventlog_published_total", "Records stored in the event log, by topic",
-                    "topic");
+            this.published = counter(registry, "m0_eventlog_published_total", "Records stored in the event log, by"
+                    + " topic", "topic");
             this.dropped = counter(registry, "m0_eventlog_dropped_total", "Publishes refused (not acknowledged by"
                     + " JetStream in time, stream limits, server away), by topic", "topic");
             this.handlerErrors = counter(registry, "m0_eventlog_handler_errors_total", "Record handler failures (each"
@@ -176,7 +177,7 @@ public final class NatsEventLog implements EventLog {
             this.skipped = counter(registry, "m0_eventlog_skipped_total", "Records skipped after the handler failed"
                     + " every attempt, by topic and consumer group", "topic", "group");
             this.publishErrors = counter(registry, "m0_eventlog_publish_errors_total", "Failed publishes by topic and"
-                    + " reason: timeout, unreachable, rejected, missing_topic", "topic", "reason");
+                    + " reason: timeout, unreachable, rejected, missing_topic, interrupted", "topic", "reason");
             this.missingTopic = counter(registry, "m0_eventlog_missing_topic_total", "Uses of a topic whose JetStream"
                     + " stream does not exist (or has another number of partitions): run m0 eventlog init", "topic");
             this.malformed = counter(registry, "m0_eventlog_malformed_total", "Records skipped because they do not"
@@ -265,8 +266,15 @@ public final class NatsEventLog implements EventLog {
             js.publish(NatsNames.subject(topic.name(), p), h, payload,
                     PublishOptions.builder().expectedStream(state.stream).build());
         } catch (IOException e) {
-            throw drop(topic, p, key, "timeout", "JetStream did not acknowledge within " + publishTimeout.toMillis() + " ms ("
-                    + NatsConnections.redact(e.getMessage()) + ")");
+            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt();
+                dropped.labelValues(topic.name()).inc();
+                publishErrors.labelValues(topic.name(), "interrupted").inc();
+                throw new IllegalStateException("interrupted while publishing to " + topic.name()
+                        + " (the record may or may not have been stored)", e);
+            }
+            throw drop(topic, p, key, "timeout", "JetStream did not acknowledge within " + publishTimeout.toMillis()
+                    + " ms (" + NatsConnections.redact(e.getMessage()) + ")");
         } catch (JetStreamApiException e) {
             throw drop(topic, p, key, "rejected", "JetStream refused it: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -455,8 +463,19 @@ public final class NatsEventLog implements EventLog {
         /** Whether the loss of the connection was logged (once per outage, not per reconnect attempt). */
         private final java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
 
+        /** The client's older callback, which it still requires; the events come through the one below. */
         @Override
+        @Deprecated
         public void connectionEvent(Connection conn, Events type) {
+            onEvent(conn, type);
+        }
+
+        @Override
+        public void connectionEvent(Connection conn, Events type, Long time, String uriDetails) {
+            onEvent(conn, type);
+        }
+
+        private void onEvent(Connection conn, Events type) {
             cachedStatus = null;
             switch (type) {
                 case DISCONNECTED -> {
@@ -776,7 +795,8 @@ public final class NatsEventLog implements EventLog {
                         continue; // woken by a reconnect while the client was setting up its pull
                     }
                     consumerErrors.labelValues(sub.topic(), sub.group, operation).inc();
-                    logError(operation + " on consumer " + consumerName + " failed, retrying in " + backoff.toMillis() + " ms", e);
+                    logError(operation + " on consumer " + consumerName + " failed, retrying in " + backoff.toMillis()
+                            + " ms", e);
                     unsubscribe();
                     pause(backoff.toMillis());
                     backoff = backoff.multipliedBy(2).compareTo(ERROR_BACKOFF_MAX) > 0 ? ERROR_BACKOFF_MAX

@@ -113,7 +113,8 @@ final class NatsNames {
 
     /**
      * Checks the headers a publisher gives: names of printable ASCII without {@code ':'} (at most 128 characters),
-     * values of printable ASCII neither beginning nor ending with a space (at most 4096), and no name the log or NATS reserves ({@code m0-*}, {@code Nats-*}).
+     * values of printable ASCII neither beginning nor ending with a space (at most 4096), and no name the log or NATS
+     * reserves ({@code m0-*}, {@code Nats-*}).
      *
      * @throws IllegalArgumentException naming the header and the rule it breaks
      */

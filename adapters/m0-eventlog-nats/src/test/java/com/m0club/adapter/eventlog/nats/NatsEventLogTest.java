@@ -93,6 +93,7 @@ class NatsEventLogTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the subscriptions only need closing
     void aKeyGoesToTheSubjectOfItsPartitionWithTheSchemaVersionThePublishTimeAndTheKeyBesideThePayload()
             throws Exception {
         NatsEventLog log = log();
@@ -127,6 +128,7 @@ class NatsEventLogTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the subscriptions only need closing
     void aGroupIsOneDurablePullConsumerPerPartitionWithExplicitAcksOneRecordInFlightAndTheGroupRetention()
             throws Exception {
         NatsEventLog log = log(builder().groupRetention(Duration.ofHours(5)));
@@ -147,6 +149,7 @@ class NatsEventLogTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the subscriptions only need closing
     void aRecordThatDoesNotDecodeIsLoggedCountedTerminatedAndTheNextOneIsHandled() throws Exception {
         NatsEventLog log = log();
         Topic<String> t = topic();
@@ -297,6 +300,7 @@ class NatsEventLogTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the subscriptions only need closing
     void theMetricsHaveTheNamesOfTheInProcessAndKafkaLogs() throws Exception {
         NatsEventLog log = log();
         Topic<String> t = topic();
