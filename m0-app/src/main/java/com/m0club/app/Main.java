@@ -13,7 +13,6 @@ import com.m0club.app.node.DatabaseHandle;
 import com.m0club.app.node.NodeOptions;
 import com.m0club.app.node.OracleNode;
 import com.m0club.app.node.StartChecks;
-import com.m0club.engine.topic.EngineTopics;
 import com.m0club.protocol.ProtocolException;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.protocol.registry.Market;
@@ -41,7 +40,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -307,9 +305,7 @@ public final class Main {
         }
         var settings = new StreamSettings("M0", partitions, replicas, Duration.ofHours(hours));
         String what = partitions + " partitions, " + replicas + " replica(s), max age " + hours + " h";
-        // Every name of Topics, and m0.source-health, which m0-engine defines until Topics lists it.
-        List<String> topics = Stream.concat(NatsStreams.M0_TOPICS.stream(),
-                Stream.of(EngineTopics.SOURCE_HEALTH_NAME)).distinct().toList();
+        List<String> topics = NatsStreams.M0_TOPICS;
         out.println("nats " + servers + ": ensuring " + topics.size() + " streams with " + what);
         int bad = 0;
         try (NatsStreams streams = new NatsStreams(url, settings)) {

@@ -39,8 +39,8 @@ public final class NatsStreams implements AutoCloseable {
     private static final int STREAM_NOT_FOUND = 10059;
 
     /** The topics {@link #ensureAll()} lays out: every name in {@link Topics}. */
-    public static final List<String> M0_TOPICS = List.of(Topics.EVENTS, Topics.FEATURES, Topics.OUTPUTS,
-            Topics.BUNDLES, Topics.PUBLISHED, Topics.WITHDRAWN);
+    public static final List<String> M0_TOPICS = List.of(Topics.EVENTS, Topics.SOURCE_HEALTH, Topics.FEATURES,
+            Topics.OUTPUTS, Topics.BUNDLES, Topics.PUBLISHED, Topics.WITHDRAWN);
 
     /** What {@link #ensure} did to a topic's stream. */
     public enum Outcome {
