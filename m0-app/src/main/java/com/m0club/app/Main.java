@@ -2,6 +2,9 @@ package com.m0club.app;
 
 import com.m0club.adapter.eventlog.kafka.KafkaBootstrap;
 import com.m0club.adapter.eventlog.kafka.KafkaTopics;
+import com.m0club.adapter.eventlog.nats.NatsServers;
+import com.m0club.adapter.eventlog.nats.NatsStreams;
+import com.m0club.adapter.eventlog.nats.StreamSettings;
 import com.m0club.adapter.source.http.ConnectorsFile;
 import com.m0club.api.verify.OfflineVerifier;
 import com.m0club.api.verify.VerificationReport;
@@ -55,7 +58,7 @@ public final class Main {
                                            agents, local ledger, simulator) with the dashboard on localhost
               run [--roles a,b]            run the given roles (or M0_ROLES) against configured services
               migrate up                   apply database migrations (M0_POSTGRES_URL, or the embedded dev database)
-              eventlog init                create the event log's topics (M0_EVENTLOG_URL kafka://...) with
+              eventlog init                create the event log's topics (M0_EVENTLOG_URL kafka://, nats://) with
                                            eventlog_partitions, _replication_factor, _retention_hours; idempotent
               registry seed --config FILE [--profile dev]
                                            load markets from a TOML file into the registry
@@ -253,8 +256,10 @@ public final class Main {
                 yield 0;
             }
             case "kafka" -> kafkaEventLogInit(url, config, out);
+            case "nats" -> natsEventLogInit(url, config, out);
             default -> throw new ConfigException(List.of("eventlog_url (M0_EVENTLOG_URL): scheme " + scheme
-                    + ": has no topics this build can create (memory:, kafka://host:port[,host:port])"));
+                    + ": has no topics this build can create (memory:, kafka://host:port[,host:port],"
+                    + " nats://host:port[,host:port])"));
         };
     }
 
@@ -276,6 +281,54 @@ public final class Main {
         if (bad > 0) {
             out.println("eventlog init: " + bad + " of " + reports.size() + " topics do not match the configuration"
                     + " (see above)");
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * {@code m0 eventlog init} on NATS JetStream: one stream per topic ({@code M0_<topic>}) with
+     * {@code eventlog_partitions} subjects, {@code eventlog_replication_factor} replicas and
+     * {@code eventlog_retention_hours} of {@code max_age}; prints one line per topic (created, updated, unchanged,
+     * failed); exit 1 when a stream could not be made to match (fewer partitions, a name clash, JetStream refused).
+     */
+    private static int natsEventLogInit(String url, Config config, PrintStream out) {
+        NatsServers servers;
+        try {
+            servers = NatsServers.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("eventlog_url (M0_EVENTLOG_URL): a NATS event log URL is"
+                    + " nats://host:port[,host:port]: " + e.getMessage()));
+        }
+        if (servers.hasCredentials()) {
+            throw new ConfigException(List.of("eventlog_url (M0_EVENTLOG_URL): a NATS event log URL must not carry"
+                    + " credentials (user:password@): eventlog_url is not a secret setting"));
+        }
+        int partitions = config.get(M0Keys.EVENTLOG_PARTITIONS);
+        int replicas = config.get(M0Keys.EVENTLOG_REPLICATION_FACTOR);
+        long hours = config.get(M0Keys.EVENTLOG_RETENTION_HOURS);
+        if (replicas > 5) {
+            throw new ConfigException(List.of("eventlog_replication_factor (M0_EVENTLOG_REPLICATION_FACTOR): NATS"
+                    + " JetStream keeps at most 5 replicas of a stream, got " + replicas));
+        }
+        var settings = new StreamSettings("M0", partitions, replicas, Duration.ofHours(hours));
+        String what = partitions + " partitions, " + replicas + " replica(s), max age " + hours + " h";
+        List<String> topics = NatsStreams.M0_TOPICS;
+        out.println("nats " + servers + ": ensuring " + topics.size() + " streams with " + what);
+        int bad = 0;
+        try (NatsStreams streams = new NatsStreams(url, settings)) {
+            for (String topic : topics) {
+                try {
+                    out.println(streams.ensure(topic) + " (" + what + ")");
+                } catch (IllegalStateException e) {
+                    out.println(topic + " -> stream " + streams.streamName(topic) + ": failed: " + e.getMessage());
+                    bad++;
+                }
+            }
+        }
+        if (bad > 0) {
+            out.println("eventlog init: " + bad + " of " + topics.size() + " streams do not match the"
+                    + " configuration (see above)");
             return 1;
         }
         return 0;

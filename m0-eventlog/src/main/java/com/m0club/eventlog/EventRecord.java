@@ -7,7 +7,8 @@ import java.util.Objects;
  * One delivered record with its position in the log.
  *
  * @param partition the partition the key hashes to
- * @param offset the record's offset within its partition (0, 1, 2, ... per partition)
+ * @param offset the record's position within its partition, increasing in publish order (0, 1, 2, ... in the
+ *     in-process log and Kafka; the stream sequence on NATS JetStream, with gaps where other partitions' records are)
  * @param publishedAtMs when the log accepted the record, from the log's clock
  * @param headers the metadata the publisher attached (for example the W3C {@code traceparent}); never null
  */

@@ -1,6 +1,7 @@
 package com.m0club.app.node;
 
 import com.m0club.adapter.eventlog.kafka.KafkaEventLog;
+import com.m0club.adapter.eventlog.nats.NatsEventLog;
 import com.m0club.adapter.view.redis.PayloadCodec;
 import com.m0club.adapter.view.redis.RedisView;
 import com.m0club.app.roles.Periodic;
@@ -194,8 +195,9 @@ final class NodeResources {
      * partitions: in dev (and so in every end-to-end test) each record goes through its topic's codec, as it would
      * through an out-of-process log, proving the codecs complete; outside dev records are handed over as they are
      * (there is no wire to cross, so the round trip would be wasted work). {@code kafka://host:port[,host:port]} is
-     * the Kafka adapter (the topics must exist: {@code m0 eventlog init}). {@link StartChecks} refused any other
-     * scheme before the node opened anything.
+     * the Kafka adapter (the topics must exist: {@code m0 eventlog init}); {@code nats://host:port[,host:port]} the
+     * NATS JetStream adapter with {@code eventlog_partitions} partitions and stream prefix {@code M0} (the streams must
+     * exist: {@code m0 eventlog init}). {@link StartChecks} refused any other scheme before the node opened anything.
      */
     EventLog eventLog() {
         if (eventLog == null) {
@@ -206,6 +208,9 @@ final class NodeResources {
                         .capacityPerPartition(4096).publishTimeout(Duration.ofSeconds(2)).codecRoundTrip(options.dev())
                         .build(registry, options.clock());
                 case "kafka" -> KafkaEventLog.builder().url(url).clientId("m0").build(registry, options.clock());
+                case "nats" -> NatsEventLog.builder().servers(url)
+                        .partitions(options.config().get(M0Keys.EVENTLOG_PARTITIONS))
+                        .build(registry, options.clock());
                 default -> throw new IllegalStateException("eventlog_url (M0_EVENTLOG_URL): scheme "
                         + StartChecks.eventLogScheme(url) + ": is not supported by this build");
             };

@@ -1,6 +1,7 @@
 package com.m0club.app.node;
 
 import com.m0club.adapter.eventlog.kafka.KafkaBootstrap;
+import com.m0club.adapter.eventlog.nats.NatsServers;
 import com.m0club.runtime.config.Config;
 import com.m0club.runtime.config.ConfigException;
 import com.m0club.runtime.config.ConfigKey;
@@ -17,8 +18,9 @@ import java.util.Set;
  * key (and its env var) and says what to do instead, so nothing the operator set is silently dropped.
  *
  * <p>The keys stay in the config schema (so a typo is still caught and the config hash covers them); the adapters
- * that will read them come with the NATS and Solana work ({@code redis_url} is read: adapters/m0-view-redis;
- * {@code kafka://} event logs: adapters/m0-eventlog-kafka, and a malformed Kafka URL is refused here).
+ * that will read them come with the Solana work ({@code redis_url} is read: adapters/m0-view-redis;
+ * {@code kafka://} event logs: adapters/m0-eventlog-kafka, {@code nats://} ones: adapters/m0-eventlog-nats, and a
+ * malformed Kafka or NATS URL is refused here).
  */
 public final class StartChecks {
     private StartChecks() {}
@@ -52,9 +54,20 @@ public final class StartChecks {
                         problems.add(named(M0Keys.EVENTLOG_URL) + ": " + e.getMessage());
                     }
                 }
+                case "nats" -> {
+                    try {
+                        if (NatsServers.parse(url).hasCredentials()) {
+                            problems.add(named(M0Keys.EVENTLOG_URL) + ": a NATS event log URL must not carry"
+                                    + " credentials (user:password@): eventlog_url is not a secret setting");
+                        }
+                    } catch (IllegalArgumentException e) {
+                        problems.add(named(M0Keys.EVENTLOG_URL) + ": a NATS event log URL is"
+                                + " nats://host:port[,host:port]: " + e.getMessage());
+                    }
+                }
                 default -> problems.add(named(M0Keys.EVENTLOG_URL) + ": scheme " + scheme(url) + " is not supported"
-                        + " yet; this build has the in-process event log (memory:) and Kafka"
-                        + " (kafka://host:port[,host:port])");
+                        + " yet; this build has the in-process event log (memory:), Kafka"
+                        + " (kafka://host:port[,host:port]) and NATS JetStream (nats://host:port[,host:port])");
             }
         });
         unsupported(config, M0Keys.SOLANA_RPC_URL,

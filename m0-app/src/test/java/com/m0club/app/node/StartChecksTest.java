@@ -50,8 +50,17 @@ class StartChecksTest {
         assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).isEmpty();
     }
 
+    @Test
+    void aNatsEventLogIsSupported() {
+        Config config = dev(Map.of("M0_EVENTLOG_URL", "nats://nats-1:4222,nats-2:4222"));
+        assertThat(StartChecks.problems(config, config.get(M0Keys.ROLES))).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({
+        "'nats://n:4222,', 'eventlog_url (M0_EVENTLOG_URL): a NATS event log URL is nats://host:port[,host:port]'",
+        "nats://n:4222/stream, 'eventlog_url (M0_EVENTLOG_URL): a NATS event log URL is nats://host:port'",
+        "nats://svc:s3cret@n:4222, 'eventlog_url (M0_EVENTLOG_URL): a NATS event log URL must not carry credentials'",
         "kafka://broker-1, 'eventlog_url (M0_EVENTLOG_URL): a Kafka event log URL is kafka://host:port[,host:port]'",
         "'kafka://b:9092,', 'eventlog_url (M0_EVENTLOG_URL): a Kafka event log URL must list host:port entries'",
         "kafka://b:9092/topic, 'eventlog_url (M0_EVENTLOG_URL): a Kafka event log URL names brokers only'",
@@ -65,7 +74,7 @@ class StartChecksTest {
 
     @ParameterizedTest
     @CsvSource({
-        "M0_EVENTLOG_URL, nats://127.0.0.1:4222, 'eventlog_url (M0_EVENTLOG_URL): scheme nats: is not supported yet'",
+        "M0_EVENTLOG_URL, pulsar://127.0.0.1:6650, 'eventlog_url (M0_EVENTLOG_URL): scheme pulsar: is not supported yet'",
         "SOLANA_RPC_URL, https://rpc.example, 'solana_rpc_url (SOLANA_RPC_URL) is not supported yet'",
         "SOLANA_WS_URL, wss://rpc.example, 'solana_ws_url (SOLANA_WS_URL) is not supported yet'",
     })

@@ -82,8 +82,8 @@ public abstract class EventLogContract {
 
     /**
      * Called with every topic a test uses before the test publishes to it or subscribes: an implementation whose
-     * topics must exist first (Kafka: topics are created by {@code m0 eventlog init}, never on first use) creates it
-     * here. Nothing to do by default.
+     * topics must exist first (Kafka topics, NATS JetStream streams: created by {@code m0 eventlog init}, never on
+     * first use) creates it here. Nothing to do by default.
      */
     protected void prepare(Topic<?> topic) throws Exception {}
 

@@ -78,8 +78,8 @@ public final class M0Keys {
     public static final ConfigKey<Integer> EVENTLOG_PARTITIONS = ConfigKey.builder("eventlog_partitions",
                     ValueTypes.integer())
             .env("M0_EVENTLOG_PARTITIONS").toml("eventlog.partitions")
-            .description("partitions per topic: of the in-process log (memory:), and of the Kafka topics m0 eventlog"
-                    + " init creates (an existing topic with fewer gets more)")
+            .description("partitions per topic: of the in-process log (memory:), and of the Kafka topics or NATS"
+                    + " streams m0 eventlog init creates (an existing topic or stream with fewer gets more)")
             .defaultValue(12)
             .rule(Rule.between(1, 1024))
             .build();
@@ -87,7 +87,8 @@ public final class M0Keys {
     public static final ConfigKey<Integer> EVENTLOG_REPLICATION_FACTOR = ConfigKey.builder(
                     "eventlog_replication_factor", ValueTypes.integer())
             .env("M0_EVENTLOG_REPLICATION_FACTOR").toml("eventlog.replication_factor")
-            .description("replicas of each Kafka topic m0 eventlog init creates (at most the number of brokers)")
+            .description("replicas of each Kafka topic or NATS stream m0 eventlog init creates (at most the number"
+                    + " of brokers or servers; NATS at most 5)")
             .defaultIn(Profile.DEV, 1)
             .defaultIn(Profile.STAGING, 3)
             .defaultIn(Profile.PROD, 3)
@@ -97,7 +98,8 @@ public final class M0Keys {
     public static final ConfigKey<Long> EVENTLOG_RETENTION_HOURS = ConfigKey.builder("eventlog_retention_hours",
                     ValueTypes.longInteger())
             .env("M0_EVENTLOG_RETENTION_HOURS").toml("eventlog.retention_hours")
-            .description("hours the Kafka topics keep records (retention.ms, set by m0 eventlog init)")
+            .description("hours the Kafka topics or NATS streams keep records (retention.ms or max_age, set by m0"
+                    + " eventlog init)")
             .defaultValue(168L)
             .rule(Rule.betweenLong(1, 24L * 3650))
             .build();
