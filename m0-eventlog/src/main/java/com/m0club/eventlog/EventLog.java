@@ -39,6 +39,32 @@ public interface EventLog extends AutoCloseable {
     <T> void publish(Topic<T> topic, String key, T record, java.util.Map<String, String> headers);
 
     /**
+     * Appends every record of {@code records} (in list order for each key) and returns once all are stored: the
+     * batch form of {@link #publish}, which lets a log that leaves the process have many records in flight at once
+     * (Kafka). When one fails, the first failure is thrown after every record was tried; the others may be stored, so
+     * a caller that retries the whole batch duplicates records, which consumers already tolerate (at-least-once).
+     *
+     * @throws EventLogFullException when a record could not be stored in time
+     * @throws IllegalArgumentException when a record is not of the topic's type, or a key is empty
+     * @throws IllegalStateException after {@link #close()}
+     */
+    default <T> void publishAll(Topic<T> topic, java.util.List<Outgoing<T>> records) {
+        RuntimeException first = null;
+        for (Outgoing<T> r : records) {
+            try {
+                publish(topic, r.key(), r.record(), r.headers());
+            } catch (EventLogFullException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
      * Starts consumer group {@code group} on {@code topic}, reading from {@code from} (for a group that has no
      * position yet).
      *

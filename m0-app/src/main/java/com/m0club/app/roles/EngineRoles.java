@@ -13,6 +13,7 @@ import com.m0club.engine.quant.QuantModel;
 import com.m0club.engine.source.QuoteSource;
 import com.m0club.engine.source.SourceQuote;
 import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.Outgoing;
 import com.m0club.eventlog.SubscribeFrom;
 import com.m0club.eventlog.Subscription;
 import com.m0club.eventlog.Topic;
@@ -48,12 +49,15 @@ public final class EngineRoles {
             SourceHealthAnnouncer announcer = new SourceHealthAnnouncer();
             this.ticker = new Periodic("ingestor", period, () -> {
                 List<SourceQuote> quotes = source.poll(clock.instant());
+                List<Outgoing<NormalizedEvent>> accepted = new java.util.ArrayList<>(quotes.size());
                 for (SourceQuote q : quotes) {
                     tap.ifPresent(t -> t.accept(q));
                     if (ingestor.ingest(q) instanceof IngestResult.Accepted a) {
-                        log.publish(events, a.event().market().value(), a.event());
+                        accepted.add(Outgoing.of(a.event().market().value(), a.event()));
                     }
                 }
+                // one batch per poll: a log that leaves the process has them all in flight at once
+                log.publishAll(events, accepted);
                 for (SourceHealth h : announcer.update(source.degradedSources(), clock.millis())) {
                     try {
                         log.publish(health, h.market().value(), h);

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * start), whose tail is attached to every failure.
  */
 final class RoleProcess implements AutoCloseable {
-    private static final Pattern ADMIN = Pattern.compile("admin=http://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern ADMIN = Pattern.compile("admin[= ]http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern API = Pattern.compile(" api=http://127\\.0\\.0\\.1:(\\d+)/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -36,6 +36,7 @@ final class RoleProcess implements AutoCloseable {
     private Path log;
     private int starts;
     private int adminPort = -1;
+    private int knownAdminPort = -1;
 
     RoleProcess(String name, List<String> args, Map<String, String> env, Path logDir, String heap) {
         this.name = Objects.requireNonNull(name, "name");
@@ -43,6 +44,12 @@ final class RoleProcess implements AutoCloseable {
         this.env = Map.copyOf(env);
         this.logDir = logDir;
         this.heap = heap;
+    }
+
+    /** For a program that does not print its admin port (a signer agent): the port it was configured with. */
+    RoleProcess adminPortIs(int port) {
+        this.knownAdminPort = port;
+        return this;
     }
 
     String name() {
@@ -69,7 +76,7 @@ final class RoleProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("M0_") || k.startsWith("SOLANA_") || k.startsWith("OTEL_"));
         pb.environment().putAll(env);
         process = pb.start();
-        adminPort = -1;
+        adminPort = knownAdminPort;
         return this;
     }
 

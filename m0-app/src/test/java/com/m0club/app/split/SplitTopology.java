@@ -20,127 +20,111 @@ import java.util.Map;
 
 /**
  * The oracle split into OS processes over real infrastructure, for the multi-process tests: a PostgreSQL of its own
- * (so it can be restarted), a KRaft Kafka broker in its own JVM, a Redis server, and one {@link RoleProcess} per
- * role, each {@code m0 run} with its own data directory and the shared settings. Built with {@link #builder}, started
- * in the order the roles were added, closed in reverse.
+ * (so it can be restarted), a KRaft Kafka broker in its own JVM and a Redis server, all on ports chosen at run time;
+ * then one {@link RoleProcess} per program the test starts ({@link #role} for {@code m0 run --roles}, {@link #program}
+ * for any other command), each with its own data directory and the shared settings, closed in reverse order. Process
+ * logs are kept under {@code target/split-logs/<run>/}.
  */
 final class SplitTopology implements AutoCloseable {
     final EmbeddedPostgres postgres;
     final KafkaBrokerProcess broker;
     final RedisServerProcess redis;
-    final Map<String, String> common;
+    final Path dir;
+    final Path logs;
+    private final Map<String, String> common;
     private final Map<String, RoleProcess> processes = new LinkedHashMap<>();
 
-    private SplitTopology(EmbeddedPostgres postgres, KafkaBrokerProcess broker, RedisServerProcess redis,
-            Map<String, String> common) {
+    private SplitTopology(Path dir, Path logs, EmbeddedPostgres postgres, KafkaBrokerProcess broker,
+            RedisServerProcess redis, Map<String, String> common) {
+        this.dir = dir;
+        this.logs = logs;
         this.postgres = postgres;
         this.broker = broker;
         this.redis = redis;
-        this.common = Map.copyOf(common);
+        this.common = new HashMap<>(common);
     }
 
-    /** A role process: its name, its {@code M0_ROLES}, and settings of its own over the shared ones. */
-    record RoleSpec(String name, String roles, Map<String, String> env) {}
-
-    static Builder builder(Path dir) {
-        return new Builder(dir);
-    }
-
-    static final class Builder {
-        private final Path dir;
-        private final List<RoleSpec> roles = new ArrayList<>();
-        private final Map<String, String> settings = new HashMap<>();
-
-        private final Path logs;
-
-        private Builder(Path dir) {
-            this.dir = dir;
-            // kept after the run (the data directory is a temporary one): target/split-logs/<time>-<pid>
-            this.logs = Path.of("target", "split-logs", System.currentTimeMillis() + "-"
-                    + ProcessHandle.current().pid()).toAbsolutePath();
-        }
-
-        Builder role(String name, String roles) {
-            return role(name, roles, Map.of());
-        }
-
-        Builder role(String name, String roles, Map<String, String> env) {
-            this.roles.add(new RoleSpec(name, roles, env));
-            return this;
-        }
-
-        /** A setting every role process gets. */
-        Builder set(String env, String value) {
-            settings.put(env, value);
-            return this;
-        }
-
-        /** Starts the infrastructure, creates the topics and starts every role in order (each ready before the next). */
-        SplitTopology start(Duration patience) throws Exception {
-            Files.createDirectories(logs);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir.resolve("postgres")).port(freePort())
-                    .binariesDir(Path.of("target", "pg-bin").toAbsolutePath().normalize()).build().start();
-            KafkaBrokerProcess kafka = null;
-            RedisServerProcess redisServer = null;
-            try {
-                kafka = KafkaBrokerProcess.start();
-                redisServer = RedisServerProcess.start();
-                Map<String, String> env = new HashMap<>(settings);
-                env.put("M0_POSTGRES_URL", pg.jdbcUrl());
-                env.put("M0_EVENTLOG_URL", kafka.url());
-                env.put("M0_REDIS_URL", redisServer.url().toString());
-                env.put("M0_API_PORT", "0");
-                env.put("M0_ADMIN_PORT", "0");
-                env.put("M0_LOG_FORMAT", "text");
-                SplitTopology t = new SplitTopology(pg, kafka, redisServer, env);
-                t.run("eventlog", "init");
-                for (RoleSpec spec : roles) {
-                    Map<String, String> own = new HashMap<>(env);
-                    own.putAll(spec.env());
-                    own.put("M0_DATA_DIR", dir.resolve(spec.name()).toString());
-                    Files.createDirectories(dir.resolve(spec.name()));
-                    RoleProcess p = new RoleProcess(spec.name(), List.of("run", "--roles", spec.roles()), own,
-                            logs, "192m");
-                    t.processes.put(spec.name(), p);
-                    p.start().awaitReady(patience);
-                }
-                return t;
-            } catch (Exception | Error e) {
-                if (redisServer != null) {
-                    redisServer.close();
-                }
-                if (kafka != null) {
-                    kafka.close();
-                }
-                pg.close();
-                throw e;
+    /** Starts PostgreSQL, Kafka and Redis and creates the topics; {@code settings} go to every process. */
+    static SplitTopology start(Path dir, Map<String, String> settings) throws Exception {
+        Path logs = Path.of("target", "split-logs", System.currentTimeMillis() + "-" + ProcessHandle.current().pid())
+                .toAbsolutePath();
+        Files.createDirectories(logs);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir.resolve("postgres")).port(freePort())
+                .binariesDir(Path.of("target", "pg-bin").toAbsolutePath().normalize()).build().start();
+        KafkaBrokerProcess kafka = null;
+        RedisServerProcess redisServer = null;
+        try {
+            kafka = KafkaBrokerProcess.start();
+            redisServer = RedisServerProcess.start();
+            Map<String, String> env = new HashMap<>(settings);
+            env.put("M0_POSTGRES_URL", pg.jdbcUrl());
+            env.put("M0_EVENTLOG_URL", kafka.url());
+            env.put("M0_REDIS_URL", redisServer.url().toString());
+            env.put("M0_API_PORT", "0");
+            env.put("M0_ADMIN_PORT", "0");
+            env.put("M0_LOG_FORMAT", "text");
+            SplitTopology t = new SplitTopology(dir, logs, pg, kafka, redisServer, env);
+            t.run("eventlog", "init");
+            return t;
+        } catch (Exception | Error e) {
+            if (redisServer != null) {
+                redisServer.close();
             }
+            if (kafka != null) {
+                kafka.close();
+            }
+            pg.close();
+            throw e;
         }
+    }
+
+    /** Adds a setting for the processes started from now on. */
+    SplitTopology set(String env, String value) {
+        common.put(env, value);
+        return this;
+    }
+
+    /** Starts {@code m0 run --roles ROLES} as process {@code name} and waits until it is ready. */
+    RoleProcess role(String name, String roles, Map<String, String> env, Duration patience) throws Exception {
+        return program(name, List.of("run", "--roles", roles), env, -1, patience);
+    }
+
+    /**
+     * Starts {@code m0 ARGS} as process {@code name} (its data directory {@code <dir>/<name>}) and waits until its
+     * admin port answers {@code /readyz}; {@code adminPort} when the program does not print it, else -1.
+     */
+    RoleProcess program(String name, List<String> args, Map<String, String> env, int adminPort, Duration patience)
+            throws Exception {
+        Map<String, String> own = new HashMap<>(common);
+        own.putAll(env);
+        own.put("M0_DATA_DIR", dir.resolve(name).toString());
+        Files.createDirectories(dir.resolve(name));
+        RoleProcess p = new RoleProcess(name, args, own, logs, "160m");
+        if (adminPort > 0) {
+            p.adminPortIs(adminPort);
+        }
+        processes.put(name, p);
+        p.start().awaitReady(patience);
+        return p;
     }
 
     RoleProcess process(String name) {
         RoleProcess p = processes.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("no role process " + name + " (have " + processes.keySet() + ")");
+            throw new IllegalArgumentException("no process " + name + " (have " + processes.keySet() + ")");
         }
         return p;
-    }
-
-    List<RoleProcess> processes() {
-        return List.copyOf(processes.values());
     }
 
     /** Runs an m0 command in this JVM with the shared settings; fails with its output when it exits non-zero. */
     String run(String... argv) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        Map<String, String> env = new HashMap<>(common);
-        env.putIfAbsent("M0_ENV", "dev");
-        int code = Main.run(List.of(argv), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(List.of(argv), new HashMap<>(common), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         if (code != 0) {
             throw new AssertionError("m0 " + String.join(" ", argv) + " exited " + code + ": "
-                    + err.toString(StandardCharsets.UTF_8));
+                    + err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8));
         }
         return out.toString(StandardCharsets.UTF_8);
     }

@@ -119,6 +119,24 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void aBatchIsStoredWholeAndInOrderForEachKey() throws Exception {
+        EventLog log = log();
+        Topic<String> t = topic();
+        List<com.m0club.eventlog.Outgoing<String>> batch = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String key = "m" + (i % 5);
+            batch.add(new com.m0club.eventlog.Outgoing<>(key, key + ":" + i, Map.of("traceparent", "00-" + i)));
+        }
+        log.publishAll(t, batch);
+        Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
+        try (Subscription s = log.subscribe(t, "batch", SubscribeFrom.EARLIEST, r -> byKey.computeIfAbsent(
+                r.key(), k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(r.value().split(":")[1])))) {
+            await("the whole batch", () -> byKey.values().stream().mapToInt(List::size).sum() == 300);
+            byKey.forEach((k, seq) -> assertThat(seq).as("key " + k).isSorted().hasSize(60));
+        }
+    }
+
+    @Test
     void eachGroupSeesEveryRecordAndEarliestSeesWhatCameBefore() throws Exception {
         EventLog log = log();
         Topic<String> t = topic();

@@ -1,6 +1,7 @@
 package com.m0club.adapter.eventlog.kafka;
 
 import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.Outgoing;
 import com.m0club.eventlog.EventLogFullException;
 import com.m0club.eventlog.EventLogStatus;
 import com.m0club.eventlog.RecordHandler;
@@ -263,6 +264,46 @@ public final class KafkaEventLog implements EventLog {
 
     @Override
     public <T> void publish(Topic<T> topic, String key, T record, Map<String, String> headers) {
+        awaitAck(topic, key, send(topic, key, record, headers));
+    }
+
+    /**
+     * Sends every record before waiting for any acknowledgement, so the producer batches them (many records in
+     * flight per partition, still in order: the producer is idempotent); then waits for each.
+     */
+    @Override
+    public <T> void publishAll(Topic<T> topic, List<Outgoing<T>> records) {
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
+        RuntimeException first = null;
+        for (Outgoing<T> r : records) {
+            try {
+                acks.add(send(topic, r.key(), r.record(), r.headers()));
+            } catch (RuntimeException e) {
+                if (e instanceof IllegalArgumentException) {
+                    throw e;
+                }
+                first = first == null ? e : first;
+                acks.add(null);
+            }
+        }
+        for (int i = 0; i < records.size(); i++) {
+            if (acks.get(i) == null) {
+                continue;
+            }
+            try {
+                awaitAck(topic, records.get(i).key(), acks.get(i));
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Checks and sends one record; the future completes when the brokers acknowledged it. */
+    private <T> CompletableFuture<RecordMetadata> send(Topic<T> topic, String key, T record,
+            Map<String, String> headers) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(headers, "headers");
         if (key == null || key.isEmpty()) {
@@ -314,6 +355,11 @@ public final class KafkaEventLog implements EventLog {
             throw publishFailed(topic, "rejected", new IllegalStateException("kafka refused the record for "
                     + topic.name() + " (key " + key + "): " + e.getMessage(), e));
         }
+        return acked;
+    }
+
+    /** Waits for one acknowledgement, counting a failure by its reason. */
+    private void awaitAck(Topic<?> topic, String key, CompletableFuture<RecordMetadata> acked) {
         try {
             // The producer completes every send within delivery.timeout.ms (= the publish timeout); the extra second
             // only guards against a client that does not.
