@@ -91,6 +91,38 @@ class TracingSetupTest {
     }
 
     @Test
+    void theSamplerTakesEffect() throws Exception {
+        HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        collector.createContext("/v1/traces", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try {
+            samplers("http://127.0.0.1:" + collector.getAddress().getPort());
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    private static void samplers(String endpoint) {
+        for (var sampler : Map.of("always_off", false, "traceidratio", false, "always_on", true).entrySet()) {
+            Map<String, String> env = new HashMap<>(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint,
+                    "OTEL_TRACES_SAMPLER", sampler.getKey()));
+            if (sampler.getKey().equals("traceidratio")) {
+                env.put("OTEL_TRACES_SAMPLER_ARG", "0");
+            }
+            Tracing tracing = TracingSetup.fromEnv(env, "m0");
+            try (TraceScope s = tracing.start("sampled?", Context.root())) {
+                assertThat(s.spanContext().isSampled()).as(sampler.getKey()).isEqualTo(sampler.getValue());
+            } finally {
+                tracing.close();
+            }
+        }
+    }
+
+    @Test
     void theDefaultServiceNameNamesTheRoles() {
         assertThat(TracingSetup.serviceName(EnumSet.allOf(Role.class))).isEqualTo("m0-all");
         assertThat(TracingSetup.serviceName(List.of(Role.QUANT, Role.INGESTOR))).isEqualTo("m0-ingestor+quant");
