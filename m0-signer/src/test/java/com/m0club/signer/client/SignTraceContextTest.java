@@ -11,6 +11,7 @@ import com.m0club.protocol.testing.ManualClock;
 import com.m0club.signer.AgentCluster;
 import com.m0club.signer.Fixtures;
 import com.m0club.signer.SignerWire;
+import com.m0club.signer.TestPki;
 import com.m0club.signer.TraceParent;
 import com.m0club.signer.agent.SignerAgentServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -44,7 +45,7 @@ class SignTraceContextTest {
                 ThresholdSigner signer = ThresholdSigner.builder().signerSet(cluster.set)
                         .endpoints(cluster.endpoints()).requestTimeout(Duration.ofMinutes(1))
                         .deadline(Duration.ofMinutes(5)).bearerToken(cluster.implicitToken())
-                        .registry(new PrometheusRegistry()).build()) {
+                        .tls(TestPki.client()).registry(new PrometheusRegistry()).build()) {
             signer.collectBlocking(Fixtures.bundle(1, NOW), Map.of(SignerWire.TRACEPARENT_HEADER, TRACEPARENT));
             signer.collectBlocking(Fixtures.bundle(2, NOW)); // no trace context: no trace id
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -73,7 +74,7 @@ class SignTraceContextTest {
         try (AgentCluster cluster = new AgentCluster(dir, 1, 1, new ManualClock(NOW));
                 ThresholdSigner signer = ThresholdSigner.builder().signerSet(cluster.set)
                         .endpoints(cluster.endpoints()).bearerToken(cluster.implicitToken())
-                        .registry(new PrometheusRegistry()).build()) {
+                        .tls(TestPki.client()).registry(new PrometheusRegistry()).build()) {
             assertThatThrownBy(() -> signer.collect(Fixtures.bundle(1, NOW), Map.of("Authorization", "Bearer x")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("only traceparent and tracestate may be sent, got Authorization");
