@@ -174,7 +174,7 @@ public final class Main {
             throw new Args.UsageException("dev: M0_ENV is " + config.get(M0Keys.ENV)
                     + "; m0 dev runs the dev profile only (use m0 run for staging and prod)");
         }
-        return serve(NodeOptions.fromConfig(config));
+        return serve(NodeOptions.fromConfig(config), devEnv);
     }
 
     private static int runRoles(List<String> argv, Map<String, String> env) throws InterruptedException {
@@ -183,12 +183,15 @@ public final class Main {
         args.rejectUnknown();
         Map<String, String> runEnv = new HashMap<>(env);
         roles.ifPresent(r -> runEnv.put("M0_ROLES", r));
-        return serve(NodeOptions.fromConfig(loadConfig(runEnv)));
+        return serve(NodeOptions.fromConfig(loadConfig(runEnv)), runEnv);
     }
 
-    private static int serve(NodeOptions options) throws InterruptedException {
+    /** Runs the node until the JVM stops, traced as the OTEL_* variables of {@code env} ask (off when none is set). */
+    private static int serve(NodeOptions options, Map<String, String> env) throws InterruptedException {
         Logger log = LoggerFactory.getLogger("m0");
-        OracleNode node = OracleNode.start(options);
+        var tracing = com.m0club.runtime.tracing.TracingSetup.fromEnv(env,
+                com.m0club.runtime.tracing.TracingSetup.serviceName(options.roles()));
+        OracleNode node = OracleNode.start(options, Optional.empty(), tracing);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("m0 stopping");

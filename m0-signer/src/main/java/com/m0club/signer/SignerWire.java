@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * paths, headers, JSON field names, the body limit, and the one {@link ObjectMapper} (tree model only).
  *
  * <pre>
- *   POST /v1/sign   body: canonical bundle bytes (application/octet-stream), header X-M0-Request-Id optional
+ *   POST /v1/sign   body: canonical bundle bytes (application/octet-stream), header X-M0-Request-Id optional,
+ *                   traceparent/tracestate optional (W3C Trace Context: the agent logs under that trace id)
  *                   200 {"public_key_hex","signature_hex","signer_set_id","sequence","bundle_hash_hex"}
  *                   409 replay refusal, 422 bundle/policy refusal, 503 guard unavailable,
  *                   413 body over 1 MiB, 400 malformed request, 401 missing/wrong bearer token
@@ -23,6 +24,10 @@ public final class SignerWire {
     public static final String METRICS_PATH = "/metrics";
 
     public static final String REQUEST_ID_HEADER = "X-M0-Request-Id";
+    /** W3C Trace Context of the bundler's sign span, optional on {@code POST /v1/sign} ({@link TraceParent}). */
+    public static final String TRACEPARENT_HEADER = "traceparent";
+    /** W3C vendor trace state, forwarded with {@link #TRACEPARENT_HEADER}. */
+    public static final String TRACESTATE_HEADER = "tracestate";
     public static final String BUNDLE_CONTENT_TYPE = "application/octet-stream";
     public static final String JSON_CONTENT_TYPE = "application/json";
 

@@ -93,6 +93,8 @@ public final class ServedValueJson {
         Json.putOrNull(n, "features_hash_hex", item.featuresHash().map(Hash32::toHex));
         n.put("produced_at_ms", header.producedAtMs());
         n.put("revealed_at_ms", v.revealedAtMs());
+        // operators' metadata (the OpenTelemetry trace that produced the value): in no hashed or signed bytes
+        Json.putOrNull(n, "trace_id", v.traceId());
         n.set("proof", proof(v));
         n.set("ledger", ledger(v));
         return n;

@@ -128,6 +128,7 @@ class ApiServerTest {
         HexFormat hex = HexFormat.of();
 
         assertThat(body.get("market_id").asText()).isEqualTo(SENATE.value());
+        assertThat(body.get("trace_id").isNull()).as("trace_id of an untraced value").isTrue();
         assertThat(body.get("epoch_id").asLong()).isEqualTo(v.item().epochId());
         assertThat(body.get("tick").asLong()).isEqualTo(v.item().tick());
         assertThat(body.get("window_start_ms").asLong()).isEqualTo(v.item().windowStartMs());

@@ -20,6 +20,7 @@ import com.m0club.runtime.config.Role;
 import com.m0club.runtime.lifecycle.Lifecycle;
 import com.m0club.runtime.lifecycle.LifecycleException;
 import com.m0club.runtime.metrics.Metrics;
+import com.m0club.runtime.tracing.Tracing;
 import com.m0club.signer.BearerToken;
 import com.m0club.store.postgres.Database;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -57,16 +58,20 @@ public final class OracleNode implements AutoCloseable {
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final NodeResources resources;
     private final Counter taskErrors;
+    private final Tracing tracing;
     private ApiServer api;
     private AdminServer admin;
     private Optional<Consumer<SourceQuote>> quoteTap = Optional.empty();
 
-    private OracleNode(NodeOptions options) {
+    private OracleNode(NodeOptions options, Tracing tracing) {
         this.options = options;
         this.build = BuildInfo.load();
         this.summary = M0Keys.summary(options.config());
         this.registry = Metrics.newRegistry(build, summary);
         this.taskErrors = Periodic.errorCounter(registry);
+        this.tracing = tracing;
+        tracing.registerMetrics(registry);
+        lifecycle.own("tracing", tracing); // closed last: flushes the spans of everything closed before it
         this.resources = new NodeResources(options, lifecycle, registry, checks, taskErrors);
     }
 
@@ -77,8 +82,21 @@ public final class OracleNode implements AutoCloseable {
 
     /** Starts a node whose ingestor also hands every source quote to {@code quoteTap} (measurements, tests). */
     public static OracleNode start(NodeOptions options, Optional<Consumer<SourceQuote>> quoteTap) {
-        StartChecks.requireSupported(options.config(), options.roles());
-        OracleNode node = new OracleNode(options);
+        return start(options, quoteTap, Tracing.off());
+    }
+
+    /**
+     * Starts a node traced with {@code tracing} ({@link com.m0club.runtime.tracing.TracingSetup#fromEnv} in
+     * {@code m0 dev} and {@code m0 run}), which it owns from here on: closing the node flushes and closes it.
+     */
+    public static OracleNode start(NodeOptions options, Optional<Consumer<SourceQuote>> quoteTap, Tracing tracing) {
+        try {
+            StartChecks.requireSupported(options.config(), options.roles());
+        } catch (RuntimeException e) {
+            tracing.close();
+            throw e;
+        }
+        OracleNode node = new OracleNode(options, tracing);
         node.quoteTap = quoteTap;
         try {
             node.startAll();
@@ -94,7 +112,7 @@ public final class OracleNode implements AutoCloseable {
 
     private void startAll() {
         long t0 = System.nanoTime();
-        var ctx = new RoleWiring.Context(options, lifecycle, registry, taskErrors, quoteTap);
+        var ctx = new RoleWiring.Context(options, lifecycle, registry, taskErrors, quoteTap, tracing);
         var r = resources;
         if (options.runs(Role.SIGNER_AGENT)) {
             r.signerSet(); // dev only (StartChecks): the in-process agents define and serve the set
@@ -136,10 +154,10 @@ public final class OracleNode implements AutoCloseable {
                 .checks(List.copyOf(checks)).build();
         admin.start();
         lifecycle.own("admin", admin);
-        LOG.info("m0 started in {} ms: roles={} api={} admin={} data_dir={} opened={}",
+        LOG.info("m0 started in {} ms: roles={} api={} admin={} data_dir={} tracing={} opened={}",
                 (System.nanoTime() - t0) / 1_000_000, java.util.EnumSet.copyOf(options.roles()),
                 api == null ? "-" : "http://127.0.0.1:" + api.port() + "/", "http://127.0.0.1:" + admin.port() + "/",
-                options.dataDir(), lifecycle.openNames().reversed());
+                options.dataDir(), tracing.describe(), lifecycle.openNames().reversed());
     }
 
     /** The quant settings under the global guardrail profile {@code market_tier_policy}. */

@@ -43,6 +43,8 @@ import com.m0club.publish.submit.SubmitterSettings;
 import com.m0club.publish.topic.PublishTopics;
 import com.m0club.runtime.config.M0Keys;
 import com.m0club.runtime.lifecycle.Lifecycle;
+import com.m0club.runtime.tracing.TraceHeaders;
+import com.m0club.runtime.tracing.Tracing;
 import com.m0club.signer.client.ThresholdSigner;
 import com.m0club.store.connector.ConnectorStateStore;
 import com.m0club.store.lease.PostgresLease;
@@ -84,9 +86,12 @@ final class RoleWiring {
         return role + "-" + host + "-" + ProcessHandle.current().pid();
     }
 
-    /** What every role's wiring gets: the node's settings, its lifecycle (owner of what it starts) and metrics. */
+    /**
+     * What every role's wiring gets: the node's settings, its lifecycle (owner of what it starts), metrics and
+     * tracing (off unless the OTEL_* variables turn it on).
+     */
     record Context(NodeOptions options, Lifecycle lifecycle, PrometheusRegistry registry, Counter taskErrors,
-            Optional<Consumer<SourceQuote>> quoteTap) {
+            Optional<Consumer<SourceQuote>> quoteTap, Tracing tracing) {
         InstantSource clock() {
             return options.clock();
         }
@@ -111,7 +116,7 @@ final class RoleWiring {
                 new IngestMetrics(ctx.registry()));
         ctx.lifecycle().start(new EngineRoles.IngestRole(selected.source(), ingestor, log, EngineTopics.EVENTS,
                 EngineTopics.SOURCE_HEALTH, ctx.clock(), ctx.options().engineTick(), ctx.taskErrors(),
-                ctx.quoteTap()));
+                ctx.quoteTap(), ctx.tracing()));
     }
 
     /** aggregator: {@code m0.events} to {@code m0.features}, every engine tick. */
@@ -121,7 +126,7 @@ final class RoleWiring {
         ctx.lifecycle().start(new EngineRoles.AggregateRole(aggregator, markets.stream().map(Market::id).toList(),
                 log, EngineTopics.EVENTS, EngineTopics.SOURCE_HEALTH, EngineTopics.FEATURES, ctx.clock(),
                 ctx.options().engineTick(), ctx.taskErrors(),
-                Duration.ofMillis(AggregatorConfig.DEFAULTS.staleness().longestMs())));
+                Duration.ofMillis(AggregatorConfig.DEFAULTS.staleness().longestMs()), ctx.tracing()));
     }
 
     /** quant: {@code m0.features} to {@code m0.outputs} under the guardrail profile {@code market_tier_policy}. */
@@ -129,7 +134,7 @@ final class RoleWiring {
         QuantModel quant = new QuantModel(OracleNode.quantConfig(ctx.options().config()), SourceWeights.EQUAL,
                 ctx.clock(), new QuantMetrics(ctx.registry()));
         ctx.lifecycle().start(new EngineRoles.QuantRole(quant, log, EngineTopics.FEATURES,
-                EngineTopics.OUTPUTS));
+                EngineTopics.OUTPUTS, ctx.tracing()));
     }
 
     /**
@@ -142,7 +147,7 @@ final class RoleWiring {
         ctx.lifecycle().start(new BundlerRole(log, EngineTopics.OUTPUTS, PublishTopics.BUNDLES,
                 new SequenceAllocator(database, ctx.clock()), new PublishStore(jdbc), new MarketProblemStore(jdbc),
                 signer, signerSet.id(), ctx.options().roundLength(), ctx.clock(), ctx.registry(), ctx.taskErrors(),
-                registry::isActive));
+                registry::isActive, ctx.tracing()));
     }
 
     /**
@@ -154,7 +159,7 @@ final class RoleWiring {
         var jdbc = database.jdbc();
         var store = new PublishStore(jdbc);
         Submitter submitter = new Submitter(writer, reader, store, ctx.clock(), new SecureRandom(),
-                SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), ctx.registry());
+                SubmitterSettings.DEFAULTS, d -> Thread.sleep(d.toMillis()), ctx.registry(), ctx.tracing());
         var audit = new LedgerCommitAudit(reader, events, store, jdbc, ctx.clock(), ctx.registry());
         var role = new SubmitterRole(submitter, new BundleRefResolver(store, ctx.registry()), log,
                 PublishTopics.BUNDLES, SubmitterSettings.DEFAULTS.resumeInterval(), audit::run, ctx.registry(),
@@ -180,13 +185,14 @@ final class RoleWiring {
         var jdbc = database.jdbc();
         Reconciler reconciler = new Reconciler(reader, events, new PublishStore(jdbc), new LedgerViewStore(jdbc),
                 readModel, announced, ctx.clock(), ctx.registry(),
-                Optional.of(Duration.ofHours(ctx.options().config().get(M0Keys.LEDGER_RETENTION_HOURS))));
+                Optional.of(Duration.ofHours(ctx.options().config().get(M0Keys.LEDGER_RETENTION_HOURS))),
+                ctx.tracing());
         var lifecycle = ctx.lifecycle();
         lifecycle.own("withdrawals-to-log", announced.subscribeWithdrawals(
                 w -> log.publish(PublishTopics.WITHDRAWN, w.marketId().value(), w)));
         reconciler.checkAgainstLedger(); // publish state against the ledger after every restart
         lifecycle.own("published-to-log", announced.subscribe(
-                v -> log.publish(PublishTopics.PUBLISHED, v.marketId().value(), v)));
+                v -> log.publish(PublishTopics.PUBLISHED, v.marketId().value(), v, TraceHeaders.current())));
         lifecycle.start(new Periodic("reconciler", Duration.ofMillis(200), reconciler::drain, ctx.taskErrors()));
     }
 
@@ -199,8 +205,10 @@ final class RoleWiring {
         // Every replica must see every value: a consumer group of its own (a shared group would split the values
         // between replicas on a shared broker), reading only what is published from now on.
         String group = replicaGroup("realtime");
+        // the value's trace context travels beside it, in the record's traceparent header (docs/api.md: trace_id)
         lifecycle.own("log-to-served", log.subscribe(PublishTopics.PUBLISHED, group, SubscribeFrom.LATEST,
-                r -> served.publish(r.value())));
+                r -> served.publish(r.value().withTraceparent(Optional.ofNullable(
+                        r.headers().get(TraceHeaders.TRACEPARENT)).or(() -> r.value().traceparent())))));
         lifecycle.own("log-to-withdrawn", log.subscribe(PublishTopics.WITHDRAWN, group, SubscribeFrom.LATEST,
                 r -> served.withdraw(r.value())));
         return apiServer(ctx, apiReadModel, served);

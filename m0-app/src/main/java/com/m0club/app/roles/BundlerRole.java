@@ -7,6 +7,8 @@ import com.m0club.publish.bundle.Bundler;
 import com.m0club.publish.store.MarketProblemStore;
 import com.m0club.publish.store.PublishStore;
 import com.m0club.runtime.lifecycle.Service;
+import com.m0club.runtime.tracing.TraceHeaders;
+import com.m0club.runtime.tracing.Tracing;
 import com.m0club.signer.client.ThresholdSigner;
 import com.m0club.eventlog.EventLog;
 import com.m0club.eventlog.Subscription;
@@ -23,7 +25,8 @@ import java.util.function.Predicate;
  * The bundler role, wiring only: the publishing plane's {@link Bundler} fed from {@code m0.outputs}, its rounds
  * closed every round length on its own thread, the engine's bundle stage as its round assembly, the threshold client
  * as its signature collection, and each signed bundle's {@link BundleRef} published on {@code m0.bundles} keyed by
- * signer set id. On start the BUILT bundles of a previous run are resumed first.
+ * signer set id. On start the BUILT bundles of a previous run are resumed first. Traced (when {@code tracing} is on)
+ * as {@link Bundler} says: each output's record headers carry its span, each reference goes out under the bundle's.
  */
 public final class BundlerRole implements Service {
     private final EventLog eventLog;
@@ -35,12 +38,12 @@ public final class BundlerRole implements Service {
     public BundlerRole(EventLog eventLog, Topic<ModelOutput> outputs, Topic<BundleRef> bundles,
             SequenceAllocator sequences, PublishStore store, MarketProblemStore problems, ThresholdSigner signer,
             long signerSetId, Duration roundLength, InstantSource clock, PrometheusRegistry registry,
-            Counter taskErrors, Predicate<MarketId> active) {
+            Counter taskErrors, Predicate<MarketId> active, Tracing tracing) {
         this.eventLog = eventLog;
         this.outputs = outputs;
         this.bundler = new Bundler<>(new EngineRoundAssembler(), new ThresholdSignatureCollector(signer),
-                ref -> eventLog.publish(bundles, ref.key(), ref), sequences, store, problems, signerSetId,
-                roundLength, clock, active, registry);
+                ref -> eventLog.publish(bundles, ref.key(), ref, TraceHeaders.current()), sequences, store, problems,
+                signerSetId, roundLength, clock, active, registry, tracing);
         this.ticker = new Periodic("bundler-round", roundLength, bundler::closeRound, taskErrors);
     }
 
@@ -53,7 +56,7 @@ public final class BundlerRole implements Service {
     public void start() {
         bundler.resume();
         subscription = eventLog.subscribe(outputs, "bundler",
-                r -> bundler.offer(EngineRoundAssembler.entry(r.value())));
+                r -> bundler.offer(EngineRoundAssembler.entry(r.value(), TraceHeaders.spanContext(r.headers()))));
         ticker.start();
     }
 

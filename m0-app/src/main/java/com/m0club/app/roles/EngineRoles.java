@@ -19,16 +19,31 @@ import com.m0club.eventlog.Subscription;
 import com.m0club.eventlog.Topic;
 import com.m0club.protocol.id.MarketId;
 import com.m0club.runtime.lifecycle.Service;
+import com.m0club.runtime.tracing.TraceHeaders;
+import com.m0club.runtime.tracing.TraceScope;
+import com.m0club.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The engine plane's roles as services over the event log: each one a thin adapter around a pure stage from
  * m0-engine. The stages never see the log, threads or the clock's source; these adapters do.
+ *
+ * <p>Tracing (docs/operations.md, "Tracing"): an {@code ingest} span per polled batch of quotes (the root of a trace;
+ * every event it publishes carries its {@code traceparent}), an {@code aggregate} span per feature vector (child of
+ * the market's most recent event, linked to the other events since its previous vector), a {@code quant} span per
+ * model output (child of its feature vector's span). Each span's context travels in its record's headers.
  */
 public final class EngineRoles {
     private static final Logger LOG = LoggerFactory.getLogger(EngineRoles.class);
@@ -44,20 +59,14 @@ public final class EngineRoles {
 
         public IngestRole(QuoteSource source, Ingestor ingestor, EventLog log, Topic<NormalizedEvent> events,
                 Topic<SourceHealth> health, InstantSource clock, Duration period, Counter taskErrors,
-                java.util.Optional<java.util.function.Consumer<SourceQuote>> tap) {
+                java.util.Optional<java.util.function.Consumer<SourceQuote>> tap, Tracing tracing) {
             this.source = source;
             SourceHealthAnnouncer announcer = new SourceHealthAnnouncer();
             this.ticker = new Periodic("ingestor", period, () -> {
                 List<SourceQuote> quotes = source.poll(clock.instant());
-                List<Outgoing<NormalizedEvent>> accepted = new java.util.ArrayList<>(quotes.size());
-                for (SourceQuote q : quotes) {
-                    tap.ifPresent(t -> t.accept(q));
-                    if (ingestor.ingest(q) instanceof IngestResult.Accepted a) {
-                        accepted.add(Outgoing.of(a.event().market().value(), a.event()));
-                    }
+                if (!quotes.isEmpty()) {
+                    ingest(quotes, ingestor, log, events, tap, tracing);
                 }
-                // one batch per poll: a log that leaves the process has them all in flight at once
-                log.publishAll(events, accepted);
                 for (SourceHealth h : announcer.update(source.degradedSources(), clock.millis())) {
                     try {
                         log.publish(health, h.market().value(), h);
@@ -70,6 +79,26 @@ public final class EngineRoles {
                     }
                 }
             }, taskErrors);
+        }
+
+        /** One polled batch under one {@code ingest} span, each accepted event published with its context. */
+        private static void ingest(List<SourceQuote> quotes, Ingestor ingestor, EventLog log,
+                Topic<NormalizedEvent> events, java.util.Optional<java.util.function.Consumer<SourceQuote>> tap,
+                Tracing tracing) {
+            try (TraceScope span = tracing.start("ingest", SpanKind.PRODUCER, Context.root())) {
+                Map<String, String> headers = span.headers();
+                List<Outgoing<NormalizedEvent>> accepted = new java.util.ArrayList<>(quotes.size());
+                for (SourceQuote q : quotes) {
+                    tap.ifPresent(t -> t.accept(q));
+                    if (ingestor.ingest(q) instanceof IngestResult.Accepted a) {
+                        accepted.add(new Outgoing<>(a.event().market().value(), a.event(), headers));
+                    }
+                }
+                // one batch per poll: a log that leaves the process has them all in flight at once
+                log.publishAll(events, accepted);
+                span.attribute("m0.quotes", quotes.size()).attribute("m0.events", accepted.size())
+                        .attribute("messaging.destination.name", events.name());
+            }
         }
 
         @Override
@@ -109,11 +138,17 @@ public final class EngineRoles {
         private Subscription subscription;
         private Subscription healthSubscription;
         private final Counter taskErrors;
+        private final Tracing tracing;
+        /** Per market, the spans of the events since its last vector, newest last (guarded by the aggregator). */
+        private final Map<MarketId, ArrayDeque<SpanContext>> contributors = new HashMap<>();
+        /** Per market, the span of its most recent event (guarded by the aggregator). */
+        private final Map<MarketId, SpanContext> latest = new HashMap<>();
 
         public AggregateRole(Aggregator aggregator, List<MarketId> markets, EventLog log,
                 Topic<NormalizedEvent> events, Topic<SourceHealth> health, Topic<FeatureVector> features,
-                InstantSource clock, Duration period, Counter taskErrors, Duration stateWindow) {
+                InstantSource clock, Duration period, Counter taskErrors, Duration stateWindow, Tracing tracing) {
             this.aggregator = aggregator;
+            this.tracing = tracing;
             this.stateWindow = stateWindow;
             this.log = log;
             this.events = events;
@@ -123,10 +158,25 @@ public final class EngineRoles {
                 long now = clock.millis();
                 for (MarketId m : markets) {
                     java.util.Optional<FeatureVector> fv;
+                    SpanContext parent;
+                    List<SpanContext> links;
                     synchronized (aggregator) {
                         fv = aggregator.tick(m, now);
+                        parent = latest.getOrDefault(m, SpanContext.getInvalid());
+                        ArrayDeque<SpanContext> since = fv.isPresent() ? contributors.remove(m) : null;
+                        links = since == null ? List.of() : List.copyOf(since);
                     }
-                    fv.ifPresent(f -> log.publish(features, f.market().value(), f));
+                    if (fv.isEmpty()) {
+                        continue;
+                    }
+                    FeatureVector f = fv.get();
+                    Context context = parent.isValid() ? Context.root().with(Span.wrap(parent)) : Context.root();
+                    try (TraceScope span = tracing.start("aggregate", SpanKind.PRODUCER, context, links)) {
+                        span.attribute("m0.market_id", f.market().value()).attribute("m0.epoch_id", f.epochId())
+                                .attribute("m0.tick", f.tick()).attribute("m0.source_trace_id", f.traceId())
+                                .attribute("messaging.destination.name", features.name());
+                        log.publish(features, f.market().value(), f, span.headers());
+                    }
                 }
             }, taskErrors);
         }
@@ -141,8 +191,19 @@ public final class EngineRoles {
             // Replays the staleness window on every partition it is given (start, restart, rebalance), so its
             // per-source state is rebuilt; redelivered events are DUPLICATE or LATE and change nothing.
             subscription = log.subscribe(events, "aggregator", SubscribeFrom.replay(stateWindow), r -> {
+                SpanContext event = tracing.enabled() ? TraceHeaders.spanContext(r.headers())
+                        : SpanContext.getInvalid();
                 synchronized (aggregator) {
                     aggregator.accept(r.value());
+                    if (event.isValid()) {
+                        MarketId market = r.value().market();
+                        latest.put(market, event);
+                        ArrayDeque<SpanContext> since = contributors.computeIfAbsent(market, k -> new ArrayDeque<>());
+                        if (since.size() == Tracing.MAX_LINKS) {
+                            since.removeFirst();
+                        }
+                        since.addLast(event);
+                    }
                 }
             });
             try {
@@ -182,13 +243,16 @@ public final class EngineRoles {
         private final EventLog log;
         private final Topic<FeatureVector> features;
         private final Topic<ModelOutput> outputs;
+        private final Tracing tracing;
         private Subscription subscription;
 
-        public QuantRole(QuantModel quant, EventLog log, Topic<FeatureVector> features, Topic<ModelOutput> outputs) {
+        public QuantRole(QuantModel quant, EventLog log, Topic<FeatureVector> features, Topic<ModelOutput> outputs,
+                Tracing tracing) {
             this.priors = new PriorFromPrevious(quant);
             this.log = log;
             this.features = features;
             this.outputs = outputs;
+            this.tracing = tracing;
         }
 
         @Override
@@ -200,8 +264,14 @@ public final class EngineRoles {
         public void start() {
             subscription = log.subscribe(features, "quant", r -> {
                 FeatureVector fv = r.value();
-                ModelOutput out = priors.evaluate(fv);
-                log.publish(outputs, fv.market().value(), out);
+                try (TraceScope span = tracing.start("quant", SpanKind.PRODUCER, TraceHeaders.extract(r.headers()))) {
+                    ModelOutput out = priors.evaluate(fv);
+                    span.attribute("m0.market_id", fv.market().value()).attribute("m0.epoch_id", fv.epochId())
+                            .attribute("m0.tick", fv.tick()).attribute("m0.source_trace_id", fv.traceId())
+                            .attribute("messaging.destination.name", outputs.name());
+                    out.blockedReason().ifPresent(reason -> span.attribute("m0.blocked_reason", reason));
+                    log.publish(outputs, fv.market().value(), out, span.headers());
+                }
             });
         }
 

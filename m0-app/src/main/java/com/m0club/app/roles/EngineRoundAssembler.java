@@ -6,6 +6,7 @@ import com.m0club.engine.quant.ModelOutput;
 import com.m0club.protocol.bundle.Bundle;
 import com.m0club.publish.bundle.RoundAssembler;
 import com.m0club.publish.bundle.RoundEntry;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +27,9 @@ final class EngineRoundAssembler implements RoundAssembler<ModelOutput> {
         return assembler.assemble(outputs, signerSetId, sequence, round.startMs(), round.endMs(), producedAtMs);
     }
 
-    /** A model output as the bundler takes it. */
-    static RoundEntry<ModelOutput> entry(ModelOutput output) {
-        return new RoundEntry<>(output.market(), output.epochId(), output.tick(), output.blockedReason(), output);
+    /** A model output as the bundler takes it, with the span that produced it ({@code trace}, or invalid). */
+    static RoundEntry<ModelOutput> entry(ModelOutput output, SpanContext trace) {
+        return new RoundEntry<>(output.market(), output.epochId(), output.tick(), output.blockedReason(), output,
+                trace);
     }
 }

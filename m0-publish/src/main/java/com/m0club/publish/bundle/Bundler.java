@@ -10,6 +10,13 @@ import com.m0club.publish.store.PublishStore.StoredBundle;
 import com.m0club.view.PublishStatus;
 import com.m0club.store.StoreConflictException;
 import com.m0club.store.sequence.SequenceAllocator;
+import com.m0club.runtime.tracing.TraceHeaders;
+import com.m0club.runtime.tracing.TraceScope;
+import com.m0club.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -38,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * another bundle (a run that crashed after allocating, with other outputs) leaves that sequence burned and retries
  * under {@code key#1}, {@code key#2}.
  *
+ * <p>Tracing: each closed round is one {@code bundle} span, child of one contributing output's span (the first market
+ * with trace context) and linked to the others, with the signature collection as its child {@code sign} span (the
+ * {@link SignatureCollector} sends that context to the agents). The bundle span's {@code traceparent} is stored with
+ * the bundle (never in its bytes), so the submitter and the reconciler continue the trace; a resumed bundle gets a
+ * {@code bundle.resume} span in its stored trace.
+ *
  * <p>{@link #offer} may be called from any thread; {@link #closeRound} and {@link #resume} from one thread at a time.
  *
  * @param <T> the output the {@link RoundAssembler} seals (the engine's model output)
@@ -60,6 +73,7 @@ public final class Bundler<T> {
     private final Map<MarketId, RoundEntry<T>> pending = new TreeMap<>();
     private final Counter rounds;
     private final Histogram signSeconds;
+    private final Tracing tracing;
     private long lastRoundStart = -1;
 
     /** What closing a round, or resuming one bundle, ended with. */
@@ -86,6 +100,16 @@ public final class Bundler<T> {
     public Bundler(RoundAssembler<T> assembler, SignatureCollector signatures, BundleHandOff handOff,
             SequenceAllocator sequences, PublishStore store, MarketProblemStore problems, long signerSetId,
             Duration roundLength, InstantSource clock, Predicate<MarketId> active, PrometheusRegistry registry) {
+        this(assembler, signatures, handOff, sequences, store, problems, signerSetId, roundLength, clock, active,
+                registry, Tracing.off());
+    }
+
+    /** A bundler whose rounds are traced with {@code tracing} (see the class comment). */
+    public Bundler(RoundAssembler<T> assembler, SignatureCollector signatures, BundleHandOff handOff,
+            SequenceAllocator sequences, PublishStore store, MarketProblemStore problems, long signerSetId,
+            Duration roundLength, InstantSource clock, Predicate<MarketId> active, PrometheusRegistry registry,
+            Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.assembler = Objects.requireNonNull(assembler, "assembler");
         this.signatures = Objects.requireNonNull(signatures, "signatures");
         this.handOff = Objects.requireNonNull(handOff, "handOff");
@@ -133,20 +157,49 @@ public final class Bundler<T> {
             return new Closed.NothingPending();
         }
         List<T> batch = new ArrayList<>();
+        List<SpanContext> contributors = new ArrayList<>();
         synchronized (pending) {
             if (pending.isEmpty()) {
                 return new Closed.NothingPending();
             }
-            pending.values().forEach(e -> batch.add(e.output()));
+            for (RoundEntry<T> e : pending.values()) {
+                batch.add(e.output());
+                if (e.trace().isValid()) {
+                    contributors.add(e.trace());
+                }
+            }
             pending.clear();
         }
         lastRoundStart = round.startMs();
-        Optional<EncodedBundle> built = build(batch, round, now);
-        if (built.isEmpty()) {
-            rounds.labelValues("empty").inc();
-            return new Closed.Empty();
+        Context parent = contributors.isEmpty() ? Context.root()
+                : Context.root().with(Span.wrap(contributors.getFirst()));
+        try (TraceScope span = tracing.start("bundle", SpanKind.INTERNAL, parent, contributors)) {
+            span.attribute("m0.round_key", round.key()).attribute("m0.outputs", batch.size());
+            try {
+                Optional<EncodedBundle> built = build(batch, round, now, span.traceparent());
+                if (built.isEmpty()) {
+                    rounds.labelValues("empty").inc();
+                    span.attribute("m0.outcome", "empty");
+                    return new Closed.Empty();
+                }
+                return traced(span, signAndHandOff(built.get()));
+            } catch (RuntimeException e) {
+                span.error(e);
+                throw e;
+            }
         }
-        return signAndHandOff(built.get());
+    }
+
+    private static Closed traced(TraceScope span, Closed closed) {
+        switch (closed) {
+            case Closed.Signed s -> span.attribute("m0.outcome", "signed");
+            case Closed.QuorumFailed q -> {
+                span.attribute("m0.outcome", "quorum_failed");
+                span.error(q.reason());
+            }
+            default -> { }
+        }
+        return closed;
     }
 
     /**
@@ -159,9 +212,11 @@ public final class Bundler<T> {
             if (b.status() != PublishStatus.BUILT) {
                 continue;
             }
-            LOG.info("resuming built bundle {} (sequence {})", b.bundleHash().toHex(), b.record().sequence());
-            try {
-                out.add(signAndHandOff(BundleCodec.decode(b.record().bundleBytes())));
+            Context stored = b.traceparent().map(t -> TraceHeaders.extract(Map.of(TraceHeaders.TRACEPARENT, t)))
+                    .orElse(Context.root());
+            try (TraceScope span = tracing.start("bundle.resume", stored)) {
+                LOG.info("resuming built bundle {} (sequence {})", b.bundleHash().toHex(), b.record().sequence());
+                out.add(traced(span, signAndHandOff(BundleCodec.decode(b.record().bundleBytes()))));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -170,7 +225,8 @@ public final class Bundler<T> {
         return out;
     }
 
-    private Optional<EncodedBundle> build(List<T> batch, RoundAssembler.Round round, long now) {
+    private Optional<EncodedBundle> build(List<T> batch, RoundAssembler.Round round, long now,
+            Optional<String> traceparent) {
         for (int attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
             String roundKey = attempt == 0 ? round.key() : round.key() + "#" + attempt;
             long sequence = sequences.allocate(signerSetId, roundKey);
@@ -187,7 +243,7 @@ public final class Bundler<T> {
                         sequence);
                 continue;
             }
-            store.insertBuilt(encoded, now);
+            store.insertBuilt(encoded, now, traceparent);
             return Optional.of(encoded);
         }
         throw new IllegalStateException("could not allocate a free sequence for round " + round.key());
@@ -195,8 +251,24 @@ public final class Bundler<T> {
 
     private Closed signAndHandOff(EncodedBundle encoded) throws InterruptedException {
         BundleRef ref = BundleRef.of(encoded);
+        Span.current().setAttribute("m0.signer_set_id", encoded.header().signerSetId());
+        Span.current().setAttribute("m0.sequence", encoded.header().sequence());
+        Span.current().setAttribute("m0.bundle_hash", encoded.bundleHash().toHex());
+        Span.current().setAttribute("m0.items", encoded.itemCount());
         long started = System.nanoTime();
-        SignatureCollector.Collected collected = signatures.collect(encoded);
+        SignatureCollector.Collected collected;
+        try (TraceScope sign = tracing.child("sign", SpanKind.CLIENT)) {
+            sign.attribute("m0.sequence", encoded.header().sequence());
+            try {
+                collected = signatures.collect(encoded);
+            } catch (RuntimeException e) {
+                sign.error(e);
+                throw e;
+            }
+            if (collected instanceof SignatureCollector.Collected.QuorumNotReached q) {
+                sign.error(q.detail());
+            }
+        }
         switch (collected) {
             case SignatureCollector.Collected.Signed s -> {
                 signSeconds.observe((System.nanoTime() - started) / 1e9);

@@ -111,7 +111,7 @@ public final class PostgresReadModel implements OracleReadModel {
                 SELECT e.market_id, e.canonical_bundle_hash AS bundle_hash, e.canonical_leaf_index AS leaf_index,
                     e.last_slot AS reveal_slot, e.last_time_ms AS revealed_at_ms, b.signed_bytes, b.commit_hash,
                     b.commit_slot, e.status AS epoch_status, e.canonical_bundle_hash, e.canonical_leaf_index,
-                    e.finalized_slot
+                    e.finalized_slot, b.traceparent
                 FROM ledger_epochs e JOIN bundles b ON b.bundle_hash = e.canonical_bundle_hash
                 WHERE e.market_id = ? AND e.epoch_id = ?""", PostgresReadModel::servedValue, id.value(), epochId)
                 .map(this::withThreshold);
@@ -138,7 +138,7 @@ public final class PostgresReadModel implements OracleReadModel {
         int threshold = signerSet(v.signerSetId()).map(SignerSet::threshold).orElse(0);
         return new ServedValue(v.marketId(), v.item(), v.itemBytes(), v.headerBytes(), v.proof(), v.bundleHash(),
                 v.signerSetId(), v.sequence(), threshold, v.signatures(), v.ledgerStatus(), v.commitHash(),
-                v.commitSlot(), v.revealSlot(), v.finalizedSlot(), v.revealedAtMs());
+                v.commitSlot(), v.revealSlot(), v.finalizedSlot(), v.revealedAtMs(), v.traceparent());
     }
 
     // ------------------------------------------------------------------ internals
@@ -146,7 +146,7 @@ public final class PostgresReadModel implements OracleReadModel {
     private static final String LATEST_SQL = """
             SELECT l.market_id, l.bundle_hash, l.leaf_index, l.reveal_slot, l.revealed_at_ms, b.signed_bytes,
                 b.commit_hash, b.commit_slot, e.status AS epoch_status, e.canonical_bundle_hash,
-                e.canonical_leaf_index, e.finalized_slot
+                e.canonical_leaf_index, e.finalized_slot, b.traceparent
             FROM market_latest l
             JOIN bundles b ON b.bundle_hash = l.bundle_hash
             LEFT JOIN ledger_epochs e ON e.market_id = l.market_id AND e.epoch_id = l.epoch_id
@@ -208,7 +208,7 @@ public final class PostgresReadModel implements OracleReadModel {
                 finalized ? LedgerStatus.FINALIZED : LedgerStatus.REVEALED,
                 commit == null ? Hash32.of(new byte[32]) : Hash32.of(commit), commitSlot, rs.getLong("reveal_slot"),
                 hasFinalizedSlot ? OptionalLong.of(finalizedSlot) : OptionalLong.empty(),
-                rs.getLong("revealed_at_ms"));
+                rs.getLong("revealed_at_ms"), Optional.ofNullable(rs.getString("traceparent")));
     }
 
     private static SignedBundle decode(Hash32 hash, byte[] signedBytes) {

@@ -8,7 +8,12 @@ import com.m0club.publish.read.PostgresReadModel;
 import com.m0club.publish.read.PublishedHub;
 import com.m0club.publish.store.PublishStore;
 import com.m0club.publish.store.PublishStore.StoredBundle;
+import com.m0club.runtime.tracing.TraceHeaders;
+import com.m0club.runtime.tracing.TraceScope;
+import com.m0club.runtime.tracing.Tracing;
 import com.m0club.view.PublishStatus;
+import com.m0club.view.ServedValue;
+import io.opentelemetry.api.trace.SpanKind;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -25,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * market's served value, finalized epochs are recorded and bundles whose epochs are all final become FINALIZED.
  * Anything the ledger holds that we did not build, or that disagrees with what we stored under the same sequence,
  * is a MISMATCH: counted, logged, and stored with the reason.
+ *
+ * <p>Tracing: each served value it announces (on the hub, and so on {@code m0.published}) is announced inside a
+ * {@code publish} span of its bundle's trace (the {@code traceparent} stored with the bundle); values of untraced
+ * bundles are announced without one.
  *
  * <p>At-least-once: the cursor advances after an event is applied, and every write is idempotent, so a crash between
  * the two replays one event harmlessly.
@@ -45,6 +54,7 @@ public final class Reconciler {
     private final Gauge lag;
     private final Counter resyncs;
     private final long ledgerRetentionMs;
+    private final Tracing tracing;
 
     /**
      * A reconciler for a ledger that keeps every bundle (no retention: the restart check skips nothing).
@@ -68,6 +78,14 @@ public final class Reconciler {
     public Reconciler(LedgerReader ledger, LedgerEvents ledgerEvents, PublishStore store, LedgerViewStore view,
             PostgresReadModel readModel, PublishedHub hub, InstantSource clock, PrometheusRegistry registry,
             Optional<Duration> ledgerRetention) {
+        this(ledger, ledgerEvents, store, view, readModel, hub, clock, registry, ledgerRetention, Tracing.off());
+    }
+
+    /** A reconciler whose announcements are traced with {@code tracing} (see the class comment). */
+    public Reconciler(LedgerReader ledger, LedgerEvents ledgerEvents, PublishStore store, LedgerViewStore view,
+            PostgresReadModel readModel, PublishedHub hub, InstantSource clock, PrometheusRegistry registry,
+            Optional<Duration> ledgerRetention, Tracing tracing) {
+        this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
         ledgerRetention.ifPresent(r -> {
             if (r.isNegative() || r.isZero()) {
                 throw new IllegalArgumentException("ledgerRetention (ledger_retention_hours) must be > 0, got " + r);
@@ -276,7 +294,7 @@ public final class Reconciler {
         view.advanceCursor(CONSUMER, oldest);
         finalizeBundles();
         for (var m : touched) {
-            readModel.latest(m).ifPresent(hub::publish);
+            readModel.latest(m).ifPresent(this::announce);
         }
         LOG.info("reconciler resync: {} bundles re-applied from the ledger's state, resuming at event {}", applied,
                 oldest);
@@ -298,13 +316,27 @@ public final class Reconciler {
                     return; // already counted as a mismatch when its Revealed event was applied
                 }
                 view.itemAccepted(i);
-                readModel.latest(i.market()).ifPresent(hub::publish);
+                readModel.latest(i.market()).ifPresent(this::announce);
             }
             case LedgerEvent.EpochFinalized f -> {
                 events.labelValues("epoch_finalized").inc();
                 view.epochFinalized(f);
-                readModel.latest(f.market()).filter(v -> v.item().epochId() == f.epochId()).ifPresent(hub::publish);
+                readModel.latest(f.market()).filter(v -> v.item().epochId() == f.epochId()).ifPresent(this::announce);
             }
+        }
+    }
+
+    /** Delivers {@code v} to the hub's listeners inside a {@code publish} span of its bundle's trace, if it has one. */
+    private void announce(ServedValue v) {
+        if (v.traceparent().isEmpty() || !tracing.enabled()) {
+            hub.publish(v);
+            return;
+        }
+        var parent = TraceHeaders.extract(java.util.Map.of(TraceHeaders.TRACEPARENT, v.traceparent().get()));
+        try (TraceScope span = tracing.start("publish", SpanKind.PRODUCER, parent)) {
+            span.attribute("m0.market_id", v.marketId().value()).attribute("m0.epoch_id", v.item().epochId())
+                    .attribute("m0.ledger_status", v.ledgerStatus().name());
+            hub.publish(v);
         }
     }
 

@@ -26,9 +26,24 @@ public final class PublishStore {
         this.jdbc = jdbc;
     }
 
-    /** A stored bundle with the submitter's private fields (salt) that the read model never exposes. */
+    /**
+     * A stored bundle with the submitter's private fields (salt) that the read model never exposes.
+     *
+     * @param traceparent the W3C traceparent of the bundler's span for it (the {@code traceparent} column), when
+     *     tracing was on: the submitter's spans continue that trace
+     */
     public record StoredBundle(BundleRecord record, Optional<byte[]> salt, Optional<Long> commitSlot,
-            Optional<Long> revealSlot, int attempts) {
+            Optional<Long> revealSlot, int attempts, Optional<String> traceparent) {
+        public StoredBundle {
+            java.util.Objects.requireNonNull(traceparent, "traceparent");
+        }
+
+        /** A stored bundle without trace context. */
+        public StoredBundle(BundleRecord record, Optional<byte[]> salt, Optional<Long> commitSlot,
+                Optional<Long> revealSlot, int attempts) {
+            this(record, salt, commitSlot, revealSlot, attempts, Optional.empty());
+        }
+
         public Hash32 bundleHash() {
             return record.bundleHash();
         }
@@ -52,15 +67,24 @@ public final class PublishStore {
      * is left as it is and {@code false} is returned.
      */
     public boolean insertBuilt(EncodedBundle bundle, long nowMs) {
+        return insertBuilt(bundle, nowMs, Optional.empty());
+    }
+
+    /**
+     * {@link #insertBuilt(EncodedBundle, long)} with the bundler's trace context for the bundle, stored beside it
+     * (column {@code traceparent}, never in its bytes).
+     */
+    public boolean insertBuilt(EncodedBundle bundle, long nowMs, Optional<String> traceparent) {
         byte[] hash = bundle.bundleHash().toByteArray();
         var h = bundle.header();
+        String trace = java.util.Objects.requireNonNull(traceparent, "traceparent").orElse(null);
         return jdbc.inTransaction("publish.insert_built", tx -> {
             int inserted = tx.update("""
                     INSERT INTO bundles (bundle_hash, signer_set_id, sequence, round_start_ms, round_end_ms,
-                        produced_at_ms, item_count, bundle_bytes, status, created_at_ms, updated_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'BUILT', ?, ?)
+                        produced_at_ms, item_count, bundle_bytes, status, created_at_ms, updated_at_ms, traceparent)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'BUILT', ?, ?, ?)
                     ON CONFLICT (bundle_hash) DO NOTHING""", hash, h.signerSetId(), h.sequence(), h.roundStartMs(),
-                    h.roundEndMs(), h.producedAtMs(), bundle.itemCount(), bundle.bytes(), nowMs, nowMs);
+                    h.roundEndMs(), h.producedAtMs(), bundle.itemCount(), bundle.bytes(), nowMs, nowMs, trace);
             if (inserted == 0) {
                 return false;
             }
@@ -233,7 +257,7 @@ public final class PublishStore {
 
     /** A bundles row before its transitions are attached. */
     private record Row(BundleRecord partial, Optional<byte[]> salt, Optional<Long> commitSlot,
-            Optional<Long> revealSlot, int attempts) {}
+            Optional<Long> revealSlot, int attempts, Optional<String> traceparent) {}
 
     private static Row row(ResultSet rs) throws SQLException {
         byte[] commit = rs.getBytes("commit_hash");
@@ -248,7 +272,8 @@ public final class PublishStore {
                 Optional.ofNullable(rs.getString("problem")));
         return new Row(partial, Optional.ofNullable(rs.getBytes("salt")),
                 hasCommitSlot ? Optional.of(commitSlot) : Optional.empty(),
-                hasRevealSlot ? Optional.of(revealSlot) : Optional.empty(), rs.getInt("attempts"));
+                hasRevealSlot ? Optional.of(revealSlot) : Optional.empty(), rs.getInt("attempts"),
+                Optional.ofNullable(rs.getString("traceparent")));
     }
 
     private static StoredBundle withTransitions(Transaction tx, Row row) throws SQLException {
@@ -260,6 +285,7 @@ public final class PublishStore {
         BundleRecord full = new BundleRecord(p.bundleHash(), p.signerSetId(), p.sequence(), p.roundStartMs(),
                 p.roundEndMs(), p.itemCount(), p.bundleBytes(), p.signedBundleBytes(), p.status(), transitions,
                 p.commitHash(), p.problem());
-        return new StoredBundle(full, row.salt(), row.commitSlot(), row.revealSlot(), row.attempts());
+        return new StoredBundle(full, row.salt(), row.commitSlot(), row.revealSlot(), row.attempts(),
+                row.traceparent());
     }
 }

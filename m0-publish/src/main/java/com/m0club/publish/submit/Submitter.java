@@ -11,7 +11,12 @@ import com.m0club.protocol.hash.Hash32;
 import com.m0club.protocol.sign.Commitment;
 import com.m0club.publish.store.PublishStore;
 import com.m0club.publish.store.PublishStore.StoredBundle;
+import com.m0club.runtime.tracing.TraceHeaders;
+import com.m0club.runtime.tracing.TraceScope;
+import com.m0club.runtime.tracing.Tracing;
 import com.m0club.view.PublishStatus;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -35,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * bundle is left as it is in the store ({@link StoreUnavailable}) and the resume pass picks it up again: the ledger
  * calls are idempotent, so resuming repeats nothing.
  *
+ * <p>Tracing: each submission is a {@code submit} span in the bundle's trace (the {@code traceparent} the bundler
+ * stored with it, so a resumed bundle continues its trace too), with a {@code commit} and a {@code reveal} child span
+ * around the ledger calls and the store writes that follow them.
+ *
  * <p>Not thread-safe by design: one submitter thread per signer set keeps reveals in sequence order, which the
  * ledger requires (a sequence must exceed the set's last accepted one).
  */
@@ -53,6 +62,7 @@ public final class Submitter {
     private final Counter retries;
     private final Histogram commitToReveal;
     private final Counter storeFailures;
+    private final Tracing tracing;
 
     /** Waits between attempts; tests pass a recording sleeper, production {@link Thread#sleep}. */
     @FunctionalInterface
@@ -101,6 +111,14 @@ public final class Submitter {
      */
     public Submitter(LedgerWriter ledger, LedgerReader reader, PublishStore store, InstantSource clock, SecureRandom random,
             SubmitterSettings settings, Sleeper sleeper, PrometheusRegistry registry) {
+        this(ledger, reader, store, clock, random, settings, sleeper, registry, Tracing.off());
+    }
+
+    /** A submitter whose submissions are traced with {@code tracing} (see the class comment). */
+    public Submitter(LedgerWriter ledger, LedgerReader reader, PublishStore store, InstantSource clock,
+            SecureRandom random, SubmitterSettings settings, Sleeper sleeper, PrometheusRegistry registry,
+            Tracing tracing) {
+        this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
         this.ledger = ledger;
         this.reader = reader;
         this.store = store;
@@ -152,6 +170,27 @@ public final class Submitter {
         if (status != PublishStatus.SIGNED && status != PublishStatus.COMMITTED) {
             return new Outcome.Skipped(bundleHash, status);
         }
+        Context bundleTrace = stored.traceparent()
+                .map(t -> TraceHeaders.extract(java.util.Map.of(TraceHeaders.TRACEPARENT, t))).orElse(Context.root());
+        try (TraceScope span = tracing.start("submit", bundleTrace)) {
+            span.attribute("m0.bundle_hash", bundleHash.toHex()).attribute("m0.sequence", stored.record().sequence())
+                    .attribute("m0.signer_set_id", stored.record().signerSetId());
+            try {
+                Outcome outcome = submitSigned(stored, turn);
+                span.attribute("m0.outcome", outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+                if (outcome instanceof Outcome.Failed f) {
+                    span.error(f.reason());
+                }
+                return outcome;
+            } catch (RuntimeException e) {
+                span.error(e);
+                throw e;
+            }
+        }
+    }
+
+    private Outcome submitSigned(StoredBundle stored, RevealTurn turn) throws InterruptedException {
+        Hash32 bundleHash = stored.bundleHash();
         byte[] signedBytes = stored.record().signedBundleBytes().orElseThrow(
                 () -> new IllegalStateException("bundle " + bundleHash.toHex() + " is SIGNED without signed bytes"));
         SignedBundle signed = BundleCodec.decodeSigned(signedBytes);
@@ -164,16 +203,35 @@ public final class Submitter {
         Hash32 commitHash = Commitment.commitHash(bundleHash, salt);
         long started = now();
         try {
-            CommitReceipt commit = withRetries("commit", bundleHash, () -> ledger.commit(commitHash, set, sequence));
-            durably("mark_committed", bundleHash, () -> store.markCommitted(bundleHash, commit.slot(), now()));
+            CommitReceipt commit;
+            try (TraceScope step = tracing.child("commit", SpanKind.CLIENT)) {
+                try {
+                    commit = withRetries("commit", bundleHash, () -> ledger.commit(commitHash, set, sequence));
+                    step.attribute("m0.commit_slot", commit.slot());
+                    durably("mark_committed", bundleHash, () -> store.markCommitted(bundleHash, commit.slot(),
+                            now()));
+                } catch (RuntimeException e) {
+                    step.error(e);
+                    throw e;
+                }
+            }
             if (!turn.awaitTurn(set, sequence)) {
                 outcomes.labelValues("deferred").inc();
                 LOG.debug("bundle {} (set {} sequence {}) committed; its reveal gives way to a lower sequence",
                         bundleHash.toHex(), set, sequence);
                 return new Outcome.Deferred(bundleHash, "a lower sequence of set " + set + " is revealed first");
             }
-            RevealReceipt reveal = revealWhenAllowed(bundleHash, signedBytes, salt);
-            durably("mark_revealed", bundleHash, () -> store.markRevealed(bundleHash, reveal.slot(), now()));
+            RevealReceipt reveal;
+            try (TraceScope step = tracing.child("reveal", SpanKind.CLIENT)) {
+                try {
+                    reveal = revealWhenAllowed(bundleHash, signedBytes, salt);
+                    step.attribute("m0.reveal_slot", reveal.slot());
+                    durably("mark_revealed", bundleHash, () -> store.markRevealed(bundleHash, reveal.slot(), now()));
+                } catch (RuntimeException e) {
+                    step.error(e);
+                    throw e;
+                }
+            }
             commitToReveal.observe((now() - started) / 1000.0);
             outcomes.labelValues("revealed").inc();
             LOG.debug("bundle revealed: hash={} set={} sequence={} items={} commit_slot={} reveal_slot={}",

@@ -29,7 +29,8 @@ import java.util.OptionalLong;
  *   optional i64 finalized_slot, i64 revealed_at_ms
  * </pre>
  * The decoded item is carried in its own canonical bytes (not taken from {@code item_bytes}), so the record travels as
- * it is.
+ * it is. {@link ServedValue#traceparent()} is not in the payload: it travels beside it, as the record's W3C
+ * {@code traceparent} header (the reconciler's {@code publish} span), which the API's consumer puts back.
  */
 public final class ServedValueCodec implements RecordCodec<ServedValue> {
     public static final ServedValueCodec INSTANCE = new ServedValueCodec();

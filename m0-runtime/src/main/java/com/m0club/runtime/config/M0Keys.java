@@ -411,6 +411,9 @@ public final class M0Keys {
                     .map(QuoteSourceSetting::usesConnectors).orElse(false), CONNECTORS_FILE)
             .knownEnv(IMAGE_DIGEST_ENV, CONFIG_FILE_ENV)
             .warnUnknownEnv("M0_")
+            // the standard OpenTelemetry variables the tracing setup reads (not config keys; docs/operations.md)
+            .knownEnv(com.m0club.runtime.tracing.TracingSetup.ENV_VARS.toArray(String[]::new))
+            .warnUnknownEnv("OTEL_")
             .build();
 
     private M0Keys() {

@@ -6,6 +6,7 @@ import com.m0club.signer.BearerToken;
 import com.m0club.signer.BundleSummary;
 import com.m0club.signer.RefusalReason;
 import com.m0club.signer.SignerWire;
+import com.m0club.signer.TraceParent;
 import com.m0club.signer.tls.AgentTls;
 import com.m0club.signer.tls.ClientIdentities;
 import io.helidon.common.buffers.DataReader;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every sign request, whatever its outcome, produces exactly one audit line on the logger
  * {@code com.m0club.signer.audit}: request id, caller address, signer set, sequence, bundle hash, market count,
- * result, HTTP status and reason. Key material never reaches it (the agent holds the key; this class sees only
+ * result, HTTP status and reason; when the caller sent a W3C {@code traceparent} the request's lines carry its
+ * trace id in the MDC ({@link TraceParent}). Key material never reaches it (the agent holds the key; this class sees only
  * public keys and signatures).
  *
  * <p>Authentication, two factors. (1) Mutual TLS ({@link AgentTls}): the listener serves HTTPS only, TLS 1.3, and
@@ -67,6 +69,7 @@ public final class SignerAgentServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignerAgentServer.class);
     private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
     private static final HeaderName REQUEST_ID = HeaderNames.create(SignerWire.REQUEST_ID_HEADER);
+    private static final HeaderName TRACEPARENT = HeaderNames.create(SignerWire.TRACEPARENT_HEADER);
     private static final Pattern REQUEST_ID_RULE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final SignerAgent agent;
@@ -166,7 +169,14 @@ public final class SignerAgentServer implements AutoCloseable {
                 .put(SignerWire.SIGNER_SET_ID, agent.signerSet().id()));
     }
 
+    /** A sign request, its log lines (the audit line too) under the caller's trace id when it sent one. */
     private void sign(ServerRequest req, ServerResponse res) {
+        try (var trace = TraceParent.inMdc(req.headers().first(TRACEPARENT))) {
+            signRequest(req, res);
+        }
+    }
+
+    private void signRequest(ServerRequest req, ServerResponse res) {
         Audit audit = new Audit(caller(req), clientIdentity(req));
         try {
             Optional<String> presentedId = req.headers().first(REQUEST_ID);

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -105,7 +106,18 @@ public final class ThresholdSigner implements AutoCloseable {
      * signatures, or exceptionally with a {@link QuorumException}. Cancelling it cancels the outstanding requests.
      */
     public CompletableFuture<SignedBundle> collect(EncodedBundle bundle) {
+        return collect(bundle, Map.of());
+    }
+
+    /**
+     * {@link #collect(EncodedBundle)} with {@code traceHeaders} (W3C {@code traceparent}, {@code tracestate}: the
+     * caller's sign span) sent on every agent request, so the agents log under the caller's trace.
+     *
+     * @throws IllegalArgumentException when {@code traceHeaders} names another header
+     */
+    public CompletableFuture<SignedBundle> collect(EncodedBundle bundle, Map<String, String> traceHeaders) {
         Objects.requireNonNull(bundle, "bundle");
+        Map<String, String> trace = traceHeaders(traceHeaders);
         if (bundle.header().signerSetId() != set.id()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("bundle names signer set "
                     + bundle.header().signerSetId() + " but this client collects for signer set " + set.id()));
@@ -120,7 +132,7 @@ public final class ThresholdSigner implements AutoCloseable {
             int index = i;
             URI endpoint = endpoints.get(i);
             tasks.add(requests.submit(() -> {
-                AgentOutcome outcome = ask(index, body, bundle, digest, requestId);
+                AgentOutcome outcome = ask(index, body, bundle, digest, requestId, trace);
                 AgentOutcome classified = round.record(index, outcome);
                 metrics.request(endpoint, classified.result());
             }));
@@ -154,7 +166,13 @@ public final class ThresholdSigner implements AutoCloseable {
      * @throws QuorumException when m valid signatures were not collected in time
      */
     public SignedBundle collectBlocking(EncodedBundle bundle) throws InterruptedException {
-        CompletableFuture<SignedBundle> f = collect(bundle);
+        return collectBlocking(bundle, Map.of());
+    }
+
+    /** {@link #collectBlocking(EncodedBundle)} with trace headers, as {@link #collect(EncodedBundle, Map)}. */
+    public SignedBundle collectBlocking(EncodedBundle bundle, Map<String, String> traceHeaders)
+            throws InterruptedException {
+        CompletableFuture<SignedBundle> f = collect(bundle, traceHeaders);
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -239,12 +257,14 @@ public final class ThresholdSigner implements AutoCloseable {
         return req;
     }
 
-    private AgentOutcome ask(int index, byte[] body, EncodedBundle bundle, Hash32 digest, String requestId) {
+    private AgentOutcome ask(int index, byte[] body, EncodedBundle bundle, Hash32 digest, String requestId,
+            Map<String, String> trace) {
         URI endpoint = endpoints.get(index);
         HttpRequest.Builder req = request(signUris.get(index))
                 .header("Content-Type", SignerWire.BUNDLE_CONTENT_TYPE)
                 .header(SignerWire.REQUEST_ID_HEADER, requestId)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        trace.forEach(req::header);
         long started = System.nanoTime();
         HttpResponse<byte[]> response;
         try {
@@ -341,6 +361,22 @@ public final class ThresholdSigner implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return notAnswering(endpoint, describe(e));
         }
+    }
+
+    /** Only the two W3C headers, with values an HTTP header can carry: nothing else of the request can be set. */
+    private static Map<String, String> traceHeaders(Map<String, String> headers) {
+        Objects.requireNonNull(headers, "traceHeaders");
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (!h.getKey().equals(SignerWire.TRACEPARENT_HEADER) && !h.getKey().equals(SignerWire.TRACESTATE_HEADER)) {
+                throw new IllegalArgumentException("traceHeaders: only " + SignerWire.TRACEPARENT_HEADER + " and "
+                        + SignerWire.TRACESTATE_HEADER + " may be sent, got " + h.getKey());
+            }
+            if (!h.getValue().matches("[\\x20-\\x7e]{1,512}")) {
+                throw new IllegalArgumentException("traceHeaders: " + h.getKey()
+                        + " must be 1..512 printable ASCII characters");
+            }
+        }
+        return Map.copyOf(headers);
     }
 
     private static SignerReadiness.AgentStatus notAnswering(URI endpoint, String why) {
