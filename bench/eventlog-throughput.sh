@@ -14,5 +14,5 @@ if [[ ! -d m0-bench/target/lib || ! -f m0-bench/target/classes/com/m0club/bench/
   ./m0 build -q -pl m0-bench -am >&2
 fi
 JAVA_HOME="$(./m0 java 2>/dev/null | head -1)"
-exec "$JAVA_HOME/bin/java" ${M0_JAVA_OPTS:-} -cp "m0-bench/target/classes:m0-bench/target/lib/*" \
+exec "$JAVA_HOME/bin/java" ${M0_JAVA_OPTS:-} -cp "$ROOT/m0-bench/target/classes:$ROOT/m0-bench/target/lib/*" \
   com.m0club.bench.eventlog.EventLogThroughputDriver "$@"

@@ -74,20 +74,22 @@ public final class EventLogThroughputDriver {
             Result overKafka = run("kafka", kafka, EngineTopics.EVENTS, markets, quotes, batch, clock);
             kafka.close();
             System.out.println();
-            System.out.println("| log | events | publish (events/s) | ingest -> aggregate (events/s) |");
-            System.out.println("|---|---|---|---|");
+            System.out.println("| log | events | ingest + publish (events/s) | ingest -> aggregate (events/s) |"
+                    + " publish -> consume, log only (events/s) |");
+            System.out.println("|---|---|---|---|---|");
             for (Result r : List.of(inProcess, overKafka)) {
-                System.out.printf("| %s | %,d | %,.0f | %,.0f |%n", r.name(), r.events(), r.publishRate(),
-                        r.endToEndRate());
+                System.out.printf("| %s | %,d | %,.0f | %,.0f | %,.0f |%n", r.name(), r.events(), r.publishRate(),
+                        r.endToEndRate(), r.logOnlyRate());
             }
         }
     }
 
-    record Result(String name, long events, double publishRate, double endToEndRate) {}
+    record Result(String name, long events, double publishRate, double endToEndRate, double logOnlyRate) {}
 
     private static List<SourceQuote> quotes(List<Market> markets, int wanted) {
         SimulatorSource source = new SimulatorSource(Simulator.builder().seed(42).markets(markets)
                 .startMs(1_700_000_000_000L).adversarialPerMarket(1).build());
+        source.start();
         List<SourceQuote> out = new ArrayList<>(wanted);
         long t = 1_700_000_000_000L;
         while (out.size() < wanted) {
@@ -99,7 +101,10 @@ public final class EventLogThroughputDriver {
 
     private static Result run(String name, EventLog log, Topic<NormalizedEvent> topic, List<Market> markets,
             List<SourceQuote> quotes, int batch, InstantSource clock) throws Exception {
-        Ingestor ingestor = new Ingestor(MarketLookup.of(markets), IngestConfig.DEFAULTS, clock,
+        // the ingestor judges each quote at its own event time (the quotes were generated in simulated time)
+        AtomicLong quoteTime = new AtomicLong();
+        InstantSource atQuote = () -> Instant.ofEpochMilli(quoteTime.get());
+        Ingestor ingestor = new Ingestor(MarketLookup.of(markets), IngestConfig.DEFAULTS, atQuote,
                 new IngestMetrics(new PrometheusRegistry()));
         Aggregator aggregator = new Aggregator(MarketLookup.of(markets), AggregatorConfig.DEFAULTS,
                 new AggregatorMetrics(new PrometheusRegistry()));
@@ -117,6 +122,7 @@ public final class EventLogThroughputDriver {
         long t0 = System.nanoTime();
         List<Outgoing<NormalizedEvent>> pending = new ArrayList<>(batch);
         for (SourceQuote q : quotes) {
+            quoteTime.set(q.eventTimeMs() + 50);
             if (ingestor.ingest(q) instanceof IngestResult.Accepted a) {
                 pending.add(Outgoing.of(a.event().market().value(), a.event()));
                 if (pending.size() == batch) {
@@ -137,6 +143,40 @@ public final class EventLogThroughputDriver {
         double seconds = (lastHandledNanos.get() - t0) / 1e9;
         System.out.printf("%s: %,d events published in %.2f s, %,d handled by the aggregator in %.2f s%n", name,
                 published, publishedNanos / 1e9, handled.get(), seconds);
-        return new Result(name, published, published / (publishedNanos / 1e9), handled.get() / seconds);
+        // the log alone: the same events again, already ingested, published and consumed by a second group
+        List<NormalizedEvent> ready = new ArrayList<>();
+        Ingestor again = new Ingestor(MarketLookup.of(markets), IngestConfig.DEFAULTS, atQuote,
+                new IngestMetrics(new PrometheusRegistry()));
+        for (SourceQuote q : quotes) {
+            quoteTime.set(q.eventTimeMs() + 50);
+            if (again.ingest(q) instanceof IngestResult.Accepted a) {
+                ready.add(a.event());
+            }
+        }
+        AtomicLong handled2 = new AtomicLong();
+        AtomicLong last2 = new AtomicLong();
+        Subscription sub2 = log.subscribe(topic, "log-only-" + name, SubscribeFrom.LATEST, r -> {
+            handled2.incrementAndGet();
+            last2.set(System.nanoTime());
+        });
+        Thread.sleep(3_000);
+        long t1 = System.nanoTime();
+        List<Outgoing<NormalizedEvent>> chunk = new ArrayList<>(batch);
+        for (NormalizedEvent e : ready) {
+            chunk.add(Outgoing.of(e.market().value(), e));
+            if (chunk.size() == batch) {
+                log.publishAll(topic, chunk);
+                chunk = new ArrayList<>(batch);
+            }
+        }
+        log.publishAll(topic, chunk);
+        long deadline2 = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (handled2.get() < ready.size() && System.nanoTime() < deadline2) {
+            Thread.sleep(20);
+        }
+        sub2.close();
+        double logOnly = handled2.get() / ((last2.get() - t1) / 1e9);
+        System.out.printf("%s, log only: %,d events in %.2f s%n", name, handled2.get(), (last2.get() - t1) / 1e9);
+        return new Result(name, published, published / (publishedNanos / 1e9), handled.get() / seconds, logOnly);
     }
 }
