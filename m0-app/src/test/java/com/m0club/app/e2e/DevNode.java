@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <p>Waiting is always for a condition, polled, with a generous deadline: nothing here depends on how fast the
  * machine is, only on the oracle getting there eventually.
  */
-final class DevNode {
+public final class DevNode {
     /** How long to wait for the oracle to reach a state (first reveals, finalized epochs, a restart). */
     static final Duration PATIENCE = Duration.ofSeconds(90);
     static final long EPOCH_WINDOW_MS = 15_000;
@@ -49,7 +49,7 @@ final class DevNode {
     }
 
     /** The environment of {@code m0 dev} for a node on {@code dataDir}. */
-    static Map<String, String> env(Path dataDir) {
+    public static Map<String, String> env(Path dataDir) {
         return Map.of(
                 "M0_ENV", "dev",
                 "M0_DATA_DIR", dataDir.toAbsolutePath().toString(),
@@ -61,7 +61,7 @@ final class DevNode {
                 "M0_MARKETS_FILE", marketsFile().toString());
     }
 
-    static NodeOptions options(Path dataDir) {
+    public static NodeOptions options(Path dataDir) {
         return NodeOptions.fromConfig(M0Keys.load(env(dataDir), Optional.empty())).withPorts(0, 0, 0)
                 .withPostgresBinaries(postgresBinaries());
     }

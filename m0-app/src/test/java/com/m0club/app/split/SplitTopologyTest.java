@@ -134,6 +134,20 @@ class SplitTopologyTest {
         Map<String, String> settings = Map.of("M0_ENV", "dev", "M0_MARKETS_FILE", markets,
                 "M0_DEV_EPOCH_WINDOW_MS", "15000", "M0_DEV_FINALIZATION_DELAY_MS", "2000",
                 "M0_EVENTLOG_PARTITIONS", "4", "M0_SIGNER_SET_ID", "1");
+        // the baseline, in the same run: m0 dev (every role in one JVM) with the same epochs, for 60 s
+        String devTickToReveal;
+        java.util.Map<String, String> devEnv = new java.util.HashMap<>(com.m0club.app.e2e.DevNode.env(dir.resolve("dev")));
+        devEnv.put("M0_DEV_EPOCH_WINDOW_MS", "15000");
+        devEnv.put("M0_DEV_FINALIZATION_DELAY_MS", "2000");
+        java.nio.file.Files.createDirectories(dir.resolve("dev"));
+        try (com.m0club.app.node.OracleNode dev = com.m0club.app.node.OracleNode.start(
+                com.m0club.app.node.NodeOptions.fromConfig(com.m0club.runtime.config.M0Keys.load(devEnv,
+                        Optional.empty())).withPorts(0, 0, 0).withPostgresBinaries(
+                                Path.of("target", "pg-bin").toAbsolutePath().normalize()))) {
+            Thread.sleep(60_000);
+            devTickToReveal = tickToRevealed(dev.database().dataSource()::getConnection, "FAST");
+        }
+        System.out.println("m0 dev, FAST tick start -> revealed: " + devTickToReveal);
         try (SplitTopology t = SplitTopology.start(dir, settings)) {
             // what the seed's jobs and an operator do before the roles start: registry, PKI, keys, signer set
             t.run("registry", "seed", "--config", markets, "--profile", "dev");
@@ -151,8 +165,10 @@ class SplitTopologyTest {
             Path token = dir.resolve("signer.token");
             com.m0club.signer.BearerToken.loadOrGenerate(token);
 
-            RoleProcess ledger = t.program("ledger", List.of("ledger", "serve", "--port", "0"), Map.of(), -1,
-                    PATIENCE);
+            // a port chosen now and kept: the roles find the ledger server again after it is restarted
+            int ledgerPort = SplitTopology.freePort();
+            RoleProcess ledger = t.program("ledger", List.of("ledger", "serve", "--port", Integer.toString(ledgerPort)),
+                    Map.of(), -1, PATIENCE);
             String ledgerUrl = ledger.grep(java.util.regex.Pattern.compile("ledger server listening on (\\S+)"))
                     .orElseThrow().group(1);
             t.set("M0_LEDGER_URL", ledgerUrl);
@@ -216,6 +232,10 @@ class SplitTopologyTest {
             });
             assertThat(verifier.verify(finalized, signerSet).verified()).isTrue();
 
+            // tick start -> revealed of FAST markets in this topology (the faults below come after)
+            String tickToReveal = tickToRevealed(() -> DriverManager.getConnection(t.postgres.jdbcUrl()), "FAST");
+            System.out.println("split topology, FAST tick start -> revealed: " + tickToReveal);
+
             // every role in turn, then the infrastructure: SIGKILL, restart, publishing resumes by itself
             Map<String, Long> recoveryMs = new LinkedHashMap<>();
             Subscriber restarted1 = new Subscriber();
@@ -274,12 +294,39 @@ class SplitTopologyTest {
             JsonNode after = json(api2, "/v1/markets/" + market + "/latest");
             assertThat(verifier.verify(after, signerSet).verified()).isTrue();
 
-            StringBuilder table = new StringBuilder("recovery after SIGKILL (kill -> next value served):\n");
+            StringBuilder table = new StringBuilder("FAST tick start -> revealed, m0 dev (same run, 60 s): "
+                    + devTickToReveal + "\nFAST tick start -> revealed, split topology (before the faults): "
+                    + tickToReveal + "\nrecovery after SIGKILL (kill -> next value served):\n");
             recoveryMs.forEach((k, v) -> table.append(String.format("  %-32s %6d ms%n", k, v)));
             System.out.println(table);
             java.nio.file.Files.writeString(t.logs.resolve("recovery.txt"), table);
             ws1.abort();
             ws2.abort();
+        }
+    }
+
+    /**
+     * p50/p95/max of tick start ({@code epoch_id * epoch_window_ms + tick * publish_cadence_ms}) to the bundle's
+     * REVEALED transition, over the items of the tier's markets: the figure docs/benchmarks.md compares with m0 dev.
+     */
+    /** A source of connections (a pool's, or the driver's). */
+    @FunctionalInterface
+    interface Connections {
+        Connection open() throws Exception;
+    }
+
+    private static String tickToRevealed(Connections db, String tier) {
+        String sql = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY l), percentile_cont(0.95) WITHIN GROUP"
+                + " (ORDER BY l), max(l), count(*) FROM (SELECT tr.at_ms - (i.epoch_id * m.epoch_window_ms + i.tick"
+                + " * m.publish_cadence_ms) AS l FROM bundle_items i JOIN markets m ON m.market_id = i.market_id"
+                + " JOIN publish_transitions tr ON tr.bundle_hash = i.bundle_hash AND tr.status = 'REVEALED'"
+                + " WHERE m.tier = '" + tier + "') x";
+        try (Connection c = db.open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return String.format("p50 %.0f ms, p95 %.0f ms, max %d ms over %d items", rs.getDouble(1),
+                    rs.getDouble(2), rs.getLong(3), rs.getLong(4));
+        } catch (Exception e) {
+            return "(not measured: " + e + ")";
         }
     }
 
