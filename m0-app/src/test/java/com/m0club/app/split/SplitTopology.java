@@ -27,7 +27,10 @@ import java.util.Map;
  */
 final class SplitTopology implements AutoCloseable {
     final EmbeddedPostgres postgres;
+    /** The Kafka broker, when the topology runs on Kafka (else null). */
     final KafkaBrokerProcess broker;
+    /** The NATS server, when the topology runs on NATS JetStream (else null). */
+    final com.m0club.adapter.eventlog.nats.testing.NatsServerProcess nats;
     final RedisServerProcess redis;
     final Path dir;
     final Path logs;
@@ -35,35 +38,50 @@ final class SplitTopology implements AutoCloseable {
     private final Map<String, RoleProcess> processes = new LinkedHashMap<>();
 
     private SplitTopology(Path dir, Path logs, EmbeddedPostgres postgres, KafkaBrokerProcess broker,
-            RedisServerProcess redis, Map<String, String> common) {
+            com.m0club.adapter.eventlog.nats.testing.NatsServerProcess nats, RedisServerProcess redis,
+            Map<String, String> common) {
         this.dir = dir;
         this.logs = logs;
         this.postgres = postgres;
         this.broker = broker;
+        this.nats = nats;
         this.redis = redis;
         this.common = new HashMap<>(common);
     }
 
+    /** Which event log the processes share. */
+    enum Log { KAFKA, NATS }
+
     /** Starts PostgreSQL, Kafka and Redis and creates the topics; {@code settings} go to every process. */
     static SplitTopology start(Path dir, Map<String, String> settings) throws Exception {
+        return start(dir, settings, Log.KAFKA);
+    }
+
+    /** Starts PostgreSQL, the event log's server and Redis, and creates the topics or streams. */
+    static SplitTopology start(Path dir, Map<String, String> settings, Log kind) throws Exception {
         Path logs = Path.of("target", "split-logs", System.currentTimeMillis() + "-" + ProcessHandle.current().pid())
                 .toAbsolutePath();
         Files.createDirectories(logs);
         EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir.resolve("postgres")).port(freePort())
                 .binariesDir(Path.of("target", "pg-bin").toAbsolutePath().normalize()).build().start();
         KafkaBrokerProcess kafka = null;
+        com.m0club.adapter.eventlog.nats.testing.NatsServerProcess natsServer = null;
         RedisServerProcess redisServer = null;
         try {
-            kafka = KafkaBrokerProcess.start();
+            if (kind == Log.KAFKA) {
+                kafka = KafkaBrokerProcess.start();
+            } else {
+                natsServer = com.m0club.adapter.eventlog.nats.testing.NatsServerProcess.start();
+            }
             redisServer = RedisServerProcess.start();
             Map<String, String> env = new HashMap<>(settings);
             env.put("M0_POSTGRES_URL", pg.jdbcUrl());
-            env.put("M0_EVENTLOG_URL", kafka.url());
+            env.put("M0_EVENTLOG_URL", kind == Log.KAFKA ? kafka.url() : natsServer.url());
             env.put("M0_REDIS_URL", redisServer.url().toString());
             env.put("M0_API_PORT", "0");
             env.put("M0_ADMIN_PORT", "0");
             env.put("M0_LOG_FORMAT", "text");
-            SplitTopology t = new SplitTopology(dir, logs, pg, kafka, redisServer, env);
+            SplitTopology t = new SplitTopology(dir, logs, pg, kafka, natsServer, redisServer, env);
             t.run("eventlog", "init");
             return t;
         } catch (Exception | Error e) {
@@ -72,6 +90,9 @@ final class SplitTopology implements AutoCloseable {
             }
             if (kafka != null) {
                 kafka.close();
+            }
+            if (natsServer != null) {
+                natsServer.close();
             }
             pg.close();
             throw e;
@@ -143,7 +164,12 @@ final class SplitTopology implements AutoCloseable {
             p.close();
         }
         redis.close();
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
+        if (nats != null) {
+            nats.close();
+        }
         postgres.close();
     }
 }
