@@ -129,6 +129,10 @@ final class SplitTopology implements AutoCloseable {
         return p;
     }
 
+    List<RoleProcess> processes() {
+        return List.copyOf(processes.values());
+    }
+
     RoleProcess process(String name) {
         RoleProcess p = processes.get(name);
         if (p == null) {
