@@ -127,10 +127,10 @@ public abstract class EventLogContract {
             String key = "m" + (i % 5);
             batch.add(new com.m0club.eventlog.Outgoing<>(key, key + ":" + i, Map.of("traceparent", "00-" + i)));
         }
-        log.publishAll(t, batch);
         Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
         try (Subscription s = log.subscribe(t, "batch", SubscribeFrom.EARLIEST, r -> byKey.computeIfAbsent(
                 r.key(), k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(r.value().split(":")[1])))) {
+            log.publishAll(t, batch);
             await("the whole batch", () -> byKey.values().stream().mapToInt(List::size).sum() == 300);
             byKey.forEach((k, seq) -> assertThat(seq).as("key " + k).isSorted().hasSize(60));
         }

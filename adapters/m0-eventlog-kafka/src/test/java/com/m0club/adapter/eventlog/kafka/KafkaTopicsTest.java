@@ -62,7 +62,7 @@ class KafkaTopicsTest {
     void initCreatesEveryM0TopicAsConfiguredAndASecondInitKeepsThem() throws Exception {
         Settings settings = new Settings(4, 1, Duration.ofHours(168));
         List<Report> first = KafkaTopics.init(KafkaBootstrap.parse(broker.url()), settings, TIMEOUT);
-        assertThat(first).extracting(Report::topic).containsExactly("m0.events", "m0.features", "m0.outputs",
+        assertThat(first).extracting(Report::topic).containsExactly("m0.events", "m0.source-health", "m0.features", "m0.outputs",
                 "m0.bundles", "m0.published", "m0.withdrawn");
         assertThat(first).allSatisfy(r -> {
             assertThat(r.change()).isEqualTo(Change.CREATED);
