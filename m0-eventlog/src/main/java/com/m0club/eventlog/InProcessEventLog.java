@@ -80,9 +80,9 @@ public final class InProcessEventLog implements EventLog {
         this.capacity = b.capacity;
         this.publishTimeout = b.publishTimeout;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
+        this.maxAttempts = b.retry.maxAttempts();
+        this.initialBackoff = b.retry.initialBackoff();
+        this.maxBackoff = b.retry.maxBackoff();
         this.closeTimeout = b.closeTimeout;
         this.codecRoundTrip = b.codecRoundTrip;
         this.published = Counter.builder().name("m0_eventlog_published_total")
@@ -571,9 +571,7 @@ public final class InProcessEventLog implements EventLog {
         private int partitions = 16;
         private int capacity = 10_000;
         private Duration publishTimeout = Duration.ofSeconds(1);
-        private int maxAttempts = 5;
-        private Duration initialBackoff = Duration.ofMillis(50);
-        private Duration maxBackoff = Duration.ofSeconds(2);
+        private HandlerRetry retry = HandlerRetry.DEFAULTS;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private boolean codecRoundTrip;
 
@@ -608,20 +606,13 @@ public final class InProcessEventLog implements EventLog {
 
         /** Handler attempts per record before it is skipped (default 5). */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts: must be >= 1, got " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+            retry = retry.withMaxAttempts(maxAttempts);
             return this;
         }
 
         /** Backoff after the first failure, doubled after each next one up to {@code max} (default 50 ms, 2 s). */
         public Builder backoff(Duration initial, Duration max) {
-            if (initial.isNegative() || max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("backoff: need 0 <= initial <= max, got " + initial + ", " + max);
-            }
-            this.initialBackoff = initial;
-            this.maxBackoff = max;
+            retry = retry.withBackoff(initial, max);
             return this;
         }
 

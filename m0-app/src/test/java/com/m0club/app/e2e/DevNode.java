@@ -106,6 +106,25 @@ public final class DevNode {
         }
     }
 
+    /**
+     * A database outage for one kind of write: from now on PostgreSQL refuses every move of a bundle to COMMITTED
+     * (a trigger raising an error), while everything else works; {@link #allowMovesToCommitted} heals it.
+     */
+    static void refuseMovesToCommitted(com.m0club.store.postgres.Jdbc jdbc) {
+        jdbc.update("test.fail_fn", """
+                CREATE OR REPLACE FUNCTION test_refuse_committed() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'injected: the database refused the write'; END $$""");
+        jdbc.update("test.fail_trigger", """
+                CREATE TRIGGER test_refuse_committed BEFORE UPDATE ON bundles FOR EACH ROW
+                WHEN (NEW.status = 'COMMITTED' AND OLD.status <> 'COMMITTED')
+                EXECUTE FUNCTION test_refuse_committed()""");
+    }
+
+    /** Ends {@link #refuseMovesToCommitted}. */
+    static void allowMovesToCommitted(com.m0club.store.postgres.Jdbc jdbc) {
+        jdbc.update("test.heal", "DROP TRIGGER test_refuse_committed ON bundles");
+    }
+
     /** Every event the ledger holds, in index order (the local ledger keeps them across restarts). */
     static List<LedgerEvent> events(Ledger ledger) {
         List<LedgerEvent> all = new ArrayList<>();

@@ -37,17 +37,11 @@ class PublishConcurrencyTest {
             Jdbc jdbc = node.database().jdbc();
             DevNode.await("a first bundle revealed", PATIENCE,
                     () -> DevNode.counter(node, "m0_submitter_bundles", "outcome", "revealed") >= 1);
-            jdbc.update("test.fail_fn", """
-                    CREATE OR REPLACE FUNCTION test_refuse_committed() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN RAISE EXCEPTION 'injected: the database refused the write'; END $$""");
-            jdbc.update("test.fail_trigger", """
-                    CREATE TRIGGER test_refuse_committed BEFORE UPDATE ON bundles FOR EACH ROW
-                    WHEN (NEW.status = 'COMMITTED' AND OLD.status <> 'COMMITTED')
-                    EXECUTE FUNCTION test_refuse_committed()""");
+            DevNode.refuseMovesToCommitted(jdbc);
             DevNode.await("a backlog of at least 6 signed bundles", PATIENCE,
                     () -> jdbc.queryOne("test.backlog", "SELECT COUNT(*) FROM bundles WHERE status = 'SIGNED'",
                             rs -> rs.getLong(1)).orElse(0L) >= 6);
-            jdbc.update("test.heal", "DROP TRIGGER test_refuse_committed ON bundles");
+            DevNode.allowMovesToCommitted(jdbc);
 
             DevNode.await("the backlog revealed", PATIENCE,
                     () -> jdbc.queryOne("test.left", "SELECT COUNT(*) FROM bundles WHERE status IN ('SIGNED',"

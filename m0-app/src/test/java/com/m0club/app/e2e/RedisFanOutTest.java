@@ -55,37 +55,7 @@ class RedisFanOutTest {
                 : url + (url.contains("?") ? "&" : "?") + "user=" + ds.getUsername();
     }
 
-    /** A WebSocket client of {@code /v1/stream} that keeps every value message as market/bundle/status. */
-    private static final class Subscriber implements WebSocket.Listener {
-        final List<String> values = new CopyOnWriteArrayList<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    JsonNode m = MAPPER.readTree(partial.toString());
-                    if (m.path("type").asText().equals("value")) {
-                        values.add(m.get("market_id").asText() + "/" + m.get("bundle_hash_hex").asText() + "/"
-                                + m.get("ledger_status").asText() + "/" + m.get("sequence").asLong());
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("not JSON: " + partial, e);
-                } finally {
-                    partial.setLength(0);
-                }
-            }
-            socket.request(1);
-            return null;
-        }
-
-        static long sequence(String value) {
-            return Long.parseLong(value.substring(value.lastIndexOf('/') + 1));
-        }
-    }
-
-    private static WebSocket connect(HttpClient http, OracleNode node, Subscriber s) throws Exception {
+    private static WebSocket connect(HttpClient http, OracleNode node, StreamSubscriber s) throws Exception {
         return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + node.apiPort() + "/v1/stream"), s)
                 .get(30, TimeUnit.SECONDS);
     }
@@ -110,19 +80,19 @@ class RedisFanOutTest {
                 envB.put("M0_POSTGRES_URL", jdbcUrl(a));
                 try (OracleNode b = start(envB)) {
                     assertThat(b.opened()).contains("redis", "redis-replica", "api").doesNotContain("ledger");
-                    Subscriber onA = new Subscriber();
-                    Subscriber onB = new Subscriber();
+                    StreamSubscriber onA = new StreamSubscriber();
+                    StreamSubscriber onB = new StreamSubscriber();
                     WebSocket wsA = connect(http, a, onA);
                     WebSocket wsB = connect(http, b, onB);
                     // values of sequences both subscribers were connected for: from the next one seen on
                     long from = DevNode.awaitValue("a first value on both listeners", PATIENCE, () ->
                             onA.values.isEmpty() || onB.values.isEmpty() ? Optional.empty()
-                                    : Optional.of(Math.max(Subscriber.sequence(onA.values.getLast()),
-                                            Subscriber.sequence(onB.values.getLast())) + 1));
+                                    : Optional.of(Math.max(StreamSubscriber.sequence(onA.values.getLast()),
+                                            StreamSubscriber.sequence(onB.values.getLast())) + 1));
                     long to = from + 2;
                     DevNode.await("sequences " + from + ".." + to + " on both listeners", PATIENCE, () ->
-                            onA.values.stream().anyMatch(v -> Subscriber.sequence(v) > to)
-                                    && onB.values.stream().anyMatch(v -> Subscriber.sequence(v) > to));
+                            onA.values.stream().anyMatch(v -> StreamSubscriber.sequence(v) > to)
+                                    && onB.values.stream().anyMatch(v -> StreamSubscriber.sequence(v) > to));
                     // finalizations of those sequences may still be on their way to one of them
                     DevNode.await("the same values of sequences " + from + ".." + to + " on both listeners",
                             PATIENCE, () -> !window(onA.values, from, to).isEmpty()
@@ -151,7 +121,7 @@ class RedisFanOutTest {
     private static Set<String> window(List<String> values, long from, long to) {
         Set<String> out = new LinkedHashSet<>();
         for (String v : values) {
-            long s = Subscriber.sequence(v);
+            long s = StreamSubscriber.sequence(v);
             if (s >= from && s <= to) {
                 out.add(v);
             }

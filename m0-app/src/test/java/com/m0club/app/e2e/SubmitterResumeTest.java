@@ -38,13 +38,7 @@ class SubmitterResumeTest {
             Jdbc jdbc = node.database().jdbc();
             DevNode.await("a first bundle revealed", PATIENCE,
                     () -> DevNode.counter(node, "m0_submitter_bundles", "outcome", "revealed") >= 1);
-            jdbc.update("test.fail_fn", """
-                    CREATE OR REPLACE FUNCTION test_refuse_committed() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN RAISE EXCEPTION 'injected: the database refused the write'; END $$""");
-            jdbc.update("test.fail_trigger", """
-                    CREATE TRIGGER test_refuse_committed BEFORE UPDATE ON bundles FOR EACH ROW
-                    WHEN (NEW.status = 'COMMITTED' AND OLD.status <> 'COMMITTED')
-                    EXECUTE FUNCTION test_refuse_committed()""");
+            DevNode.refuseMovesToCommitted(jdbc);
 
             // the in-place retries run out (StoreUnavailable) and the role schedules its own retry
             DevNode.await("the submitter role retrying a bundle the store refused", PATIENCE,
@@ -55,7 +49,7 @@ class SubmitterResumeTest {
                                 Hash32.of(rs.getBytes(1)), Hash32.of(rs.getBytes(2))}).stream()
                             .filter(h -> node.ledger().commitment(h[0]).isPresent()).map(h -> h[1]).findFirst());
 
-            jdbc.update("test.heal", "DROP TRIGGER test_refuse_committed ON bundles");
+            DevNode.allowMovesToCommitted(jdbc);
 
             DevNode.await("the stuck bundle revealed without a restart", PATIENCE,
                     () -> jdbc.queryOne("test.status", "SELECT status FROM bundles WHERE bundle_hash = ?",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.m0club.api.verify.OfflineVerifier;
+import com.m0club.app.e2e.StreamSubscriber;
 import com.m0club.api.verify.VerificationReport;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,38 +49,7 @@ class SplitTopologyTest {
     @TempDir
     Path dir;
 
-    /** A WebSocket client of {@code /v1/stream} that keeps each value message as market/bundle/status/sequence. */
-    static final class Subscriber implements WebSocket.Listener {
-        final List<String> values = new CopyOnWriteArrayList<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    JsonNode m = MAPPER.readTree(partial.toString());
-                    if (m.path("type").asText().equals("value")) {
-                        values.add(m.get("market_id").asText() + "/" + m.get("bundle_hash_hex").asText() + "/"
-                                + m.get("ledger_status").asText() + "/" + m.get("sequence").asLong());
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("not JSON: " + partial, e);
-                } finally {
-                    partial.setLength(0);
-                }
-            }
-            socket.request(1);
-            return null;
-        }
-
-        long lastSequence() {
-            return values.stream().mapToLong(v -> Long.parseLong(v.substring(v.lastIndexOf('/') + 1))).max()
-                    .orElse(0);
-        }
-    }
-
-    static WebSocket subscribe(RoleProcess api, Subscriber s) throws Exception {
+    static WebSocket subscribe(RoleProcess api, StreamSubscriber s) throws Exception {
         return HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + api.apiPort() + "/v1/stream"),
                 s).get(30, TimeUnit.SECONDS);
     }
@@ -244,8 +214,8 @@ class SplitTopologyTest {
             RoleProcess api1 = t.role("api-1", "api-gateway,realtime", Map.of(), PATIENCE);
             RoleProcess api2 = t.role("api-2", "api-gateway,realtime", Map.of(), PATIENCE);
 
-            Subscriber first1 = new Subscriber();
-            Subscriber on2 = new Subscriber();
+            StreamSubscriber first1 = new StreamSubscriber();
+            StreamSubscriber on2 = new StreamSubscriber();
             WebSocket ws1 = subscribe(api1, first1);
             WebSocket ws2 = subscribe(api2, on2);
 
@@ -281,7 +251,7 @@ class SplitTopologyTest {
 
             // every role in turn, then the infrastructure: SIGKILL, restart, publishing resumes by itself
             Map<String, Long> recoveryMs = new LinkedHashMap<>();
-            Subscriber restarted1 = new Subscriber();
+            StreamSubscriber restarted1 = new StreamSubscriber();
             String leader = leaseHolder(t);
             for (String role : List.of("ingestor", "aggregator", "quant-1", "bundler", "agent-0", leader,
                     "reconciler", "ledger", "api-1")) {

@@ -1,6 +1,7 @@
 package com.m0club.adapter.eventlog.kafka;
 
 import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.HandlerRetry;
 import com.m0club.eventlog.Outgoing;
 import com.m0club.eventlog.EventLogFullException;
 import com.m0club.eventlog.EventLogStatus;
@@ -132,9 +133,9 @@ public final class KafkaEventLog implements EventLog {
         this.bootstrap = b.bootstrap;
         this.clientId = b.clientId + "-" + INSTANCES.incrementAndGet();
         this.publishTimeout = b.publishTimeout;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
+        this.maxAttempts = b.retry.maxAttempts();
+        this.initialBackoff = b.retry.initialBackoff();
+        this.maxBackoff = b.retry.maxBackoff();
         this.closeTimeout = b.closeTimeout;
         this.pollTimeout = Duration.ofMillis(200);
         this.requestTimeout = b.requestTimeout;
@@ -576,9 +577,7 @@ public final class KafkaEventLog implements EventLog {
         private KafkaBootstrap bootstrap;
         private String clientId = "m0";
         private Duration publishTimeout = Duration.ofSeconds(5);
-        private int maxAttempts = 5;
-        private Duration initialBackoff = Duration.ofMillis(50);
-        private Duration maxBackoff = Duration.ofSeconds(2);
+        private HandlerRetry retry = HandlerRetry.DEFAULTS;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration statusTimeout = Duration.ofSeconds(1);
@@ -624,22 +623,13 @@ public final class KafkaEventLog implements EventLog {
 
         /** Handler attempts per record before it is skipped (default 5). */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts: must be >= 1, got " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+            retry = retry.withMaxAttempts(maxAttempts);
             return this;
         }
 
         /** Backoff after a handler's first failure, doubled after each next one up to {@code max} (50 ms, 2 s). */
         public Builder backoff(Duration initial, Duration max) {
-            Objects.requireNonNull(initial, "initial");
-            Objects.requireNonNull(max, "max");
-            if (initial.isNegative() || max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("backoff: need 0 <= initial <= max, got " + initial + ", " + max);
-            }
-            this.initialBackoff = initial;
-            this.maxBackoff = max;
+            retry = retry.withBackoff(initial, max);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package com.m0club.adapter.eventlog.nats;
 
 import com.m0club.eventlog.EventLog;
+import com.m0club.eventlog.HandlerRetry;
 import com.m0club.eventlog.EventLogFullException;
 import com.m0club.eventlog.EventLogStatus;
 import com.m0club.eventlog.EventRecord;
@@ -149,9 +150,9 @@ public final class NatsEventLog implements EventLog {
         this.prefix = b.prefix;
         this.publishTimeout = b.publishTimeout;
         this.ackWait = b.ackWait;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
+        this.maxAttempts = b.retry.maxAttempts();
+        this.initialBackoff = b.retry.initialBackoff();
+        this.maxBackoff = b.retry.maxBackoff();
         this.closeTimeout = b.closeTimeout;
         this.reconnectWait = b.reconnectWait;
         this.groupRetention = b.groupRetention;
@@ -1137,9 +1138,7 @@ public final class NatsEventLog implements EventLog {
         private Duration publishTimeout = Duration.ofSeconds(2);
         private Duration requestTimeout = Duration.ofSeconds(2);
         private Duration ackWait = Duration.ofSeconds(30);
-        private int maxAttempts = 5;
-        private Duration initialBackoff = Duration.ofMillis(50);
-        private Duration maxBackoff = Duration.ofSeconds(2);
+        private HandlerRetry retry = HandlerRetry.DEFAULTS;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration reconnectWait = Duration.ofSeconds(1);
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -1198,20 +1197,13 @@ public final class NatsEventLog implements EventLog {
 
         /** Handler attempts per record before it is skipped (default 5). */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts: must be >= 1, got " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+            retry = retry.withMaxAttempts(maxAttempts);
             return this;
         }
 
         /** Backoff after the first failure, doubled after each next one up to {@code max} (default 50 ms, 2 s). */
         public Builder backoff(Duration initial, Duration max) {
-            if (initial.isNegative() || max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("backoff: need 0 <= initial <= max, got " + initial + ", " + max);
-            }
-            this.initialBackoff = initial;
-            this.maxBackoff = max;
+            retry = retry.withBackoff(initial, max);
             return this;
         }
 
