@@ -1,24 +1,21 @@
 package com.m0club.app.e2e;
 
+import static com.m0club.app.testing.M0Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.m0club.adapter.eventlog.kafka.testing.KafkaBrokerProcess;
-import com.m0club.app.Main;
+import com.m0club.app.testing.M0Run;
 import com.m0club.app.node.NodeOptions;
 import com.m0club.app.node.OracleNode;
 import com.m0club.runtime.config.M0Keys;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -50,16 +47,6 @@ class KafkaNodeTest {
         }
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(Map<String, String> env, String... argv) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(argv), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static HttpResponse<String> readyz(OracleNode node) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/readyz"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -77,12 +64,12 @@ class KafkaNodeTest {
                 .hasMessageContaining("topic m0.features does not exist on kafka " + broker.bootstrap())
                 .hasMessageContaining("m0 eventlog init");
 
-        Run first = run(env, "eventlog", "init");
+        M0Run.Result first = run(env, "eventlog", "init");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("kafka " + broker.bootstrap() + ": ensuring 7 topics")
                 .contains("m0.events: created (3 partitions, replication factor 1, retention 168 h)")
                 .contains("m0.withdrawn: created (3 partitions, replication factor 1, retention 168 h)");
-        Run second = run(env, "eventlog", "init");
+        M0Run.Result second = run(env, "eventlog", "init");
         assertThat(second.code()).isZero();
         assertThat(second.out()).contains("m0.features: kept (3 partitions, replication factor 1, retention 168 h)")
                 .doesNotContain("created");
@@ -107,7 +94,7 @@ class KafkaNodeTest {
     void eventlogInitRefusesAMalformedKafkaUrlAsAConfigurationError() {
         Map<String, String> env = new HashMap<>(DevNode.env(dir));
         env.put("M0_EVENTLOG_URL", "kafka://svc:topsecret@broker:9092");
-        Run r = run(env, "eventlog", "init");
+        M0Run.Result r = run(env, "eventlog", "init");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("eventlog_url (M0_EVENTLOG_URL): a Kafka event log URL must not carry"
                 + " credentials").doesNotContain("topsecret");
@@ -115,7 +102,7 @@ class KafkaNodeTest {
 
     @Test
     void eventlogInitOnTheInProcessLogHasNothingToDo() {
-        Run r = run(new HashMap<>(DevNode.env(dir)), "eventlog", "init");
+        M0Run.Result r = run(new HashMap<>(DevNode.env(dir)), "eventlog", "init");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("memory:").contains("no topics to create");
     }

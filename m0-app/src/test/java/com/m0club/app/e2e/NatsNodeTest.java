@@ -1,10 +1,11 @@
 package com.m0club.app.e2e;
 
+import static com.m0club.app.testing.M0Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.m0club.adapter.eventlog.nats.testing.NatsServerProcess;
-import com.m0club.app.Main;
+import com.m0club.app.testing.M0Run;
 import com.m0club.app.node.NodeOptions;
 import com.m0club.app.node.OracleNode;
 import com.m0club.chain.LedgerEvent;
@@ -12,13 +13,10 @@ import com.m0club.runtime.config.M0Keys;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,16 +54,6 @@ class NatsNodeTest {
         }
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(Map<String, String> env, String... argv) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(argv), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static HttpResponse<String> readyz(OracleNode node) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/readyz"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -83,13 +71,13 @@ class NatsNodeTest {
                 .hasMessageContaining("stream M0_m0_features does not exist")
                 .hasMessageContaining("m0 eventlog init");
 
-        Run first = run(env, "eventlog", "init");
+        M0Run.Result first = run(env, "eventlog", "init");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("nats " + server.url() + ": ensuring 7 streams")
                 .contains("m0.events -> stream M0_m0_events: created (3 partitions, 1 replica(s), max age 168 h)")
                 .contains("m0.withdrawn -> stream M0_m0_withdrawn: created")
                 .contains("m0.source-health -> stream M0_m0_source-health: created");
-        Run second = run(env, "eventlog", "init");
+        M0Run.Result second = run(env, "eventlog", "init");
         assertThat(second.code()).isZero();
         assertThat(second.out()).contains("m0.features -> stream M0_m0_features: unchanged").doesNotContain("created");
 
@@ -115,7 +103,7 @@ class NatsNodeTest {
             Map<String, String> env = new HashMap<>(DevNode.env(dir.resolve("node")));
             env.put("M0_EVENTLOG_URL", own.url());
             env.put("M0_EVENTLOG_PARTITIONS", "4");
-            Run init = run(env, "eventlog", "init");
+            M0Run.Result init = run(env, "eventlog", "init");
             assertThat(init.code()).as(init.out() + init.err()).isZero();
             NodeOptions options = NodeOptions.fromConfig(M0Keys.load(env, Optional.empty())).withPorts(0, 0, 0)
                     .withPostgresBinaries(DevNode.postgresBinaries());
@@ -143,7 +131,7 @@ class NatsNodeTest {
     void eventlogInitRefusesCredentialsInTheNatsUrlAsAConfigurationError() {
         Map<String, String> env = new HashMap<>(DevNode.env(dir));
         env.put("M0_EVENTLOG_URL", "nats://svc:topsecret@127.0.0.1:" + server.port());
-        Run r = run(env, "eventlog", "init");
+        M0Run.Result r = run(env, "eventlog", "init");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("eventlog_url (M0_EVENTLOG_URL): a NATS event log URL must not carry"
                 + " credentials").doesNotContain("topsecret");
@@ -154,7 +142,7 @@ class NatsNodeTest {
         Map<String, String> env = new HashMap<>(DevNode.env(dir));
         env.put("M0_EVENTLOG_URL", server.url());
         env.put("M0_EVENTLOG_REPLICATION_FACTOR", "7");
-        Run r = run(env, "eventlog", "init");
+        M0Run.Result r = run(env, "eventlog", "init");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("eventlog_replication_factor (M0_EVENTLOG_REPLICATION_FACTOR)")
                 .contains("at most 5");

@@ -4,11 +4,8 @@ import com.m0club.adapter.eventlog.kafka.testing.KafkaBrokerProcess;
 import com.m0club.adapter.view.redis.testing.RedisServerProcess;
 import com.m0club.app.Main;
 import com.m0club.devkit.postgres.EmbeddedPostgres;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,15 +140,11 @@ final class SplitTopology implements AutoCloseable {
 
     /** Runs an m0 command in this JVM with the shared settings; fails with its output when it exits non-zero. */
     String run(String... argv) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(argv), new HashMap<>(common), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        if (code != 0) {
-            throw new AssertionError("m0 " + String.join(" ", argv) + " exited " + code + ": "
-                    + err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8));
+        com.m0club.app.testing.M0Run.Result r = com.m0club.app.testing.M0Run.run(new HashMap<>(common), argv);
+        if (r.code() != 0) {
+            throw new AssertionError("m0 " + String.join(" ", argv) + " exited " + r.code() + ": " + r.err() + r.out());
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return r.out();
     }
 
     static int freePort() throws IOException {
